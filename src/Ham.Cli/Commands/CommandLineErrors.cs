@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Ham.Cli.Commands;
+
+/// <summary>Runs a parsed command; a user error ends the process with a one-line message, not a stack trace.</summary>
+static class CommandLineErrors
+{
+    public static int Invoke(RootCommand root, string[] args)
+    {
+        try
+        {
+            return root.Parse(args).Invoke();
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or Ham.Torch.TorchException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            if (Environment.GetEnvironmentVariable("HAM_DEBUG") == "1") Console.Error.WriteLine(e);
+            return 1;
+        }
+    }
+}

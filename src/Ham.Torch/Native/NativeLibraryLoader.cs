@@ -1,0 +1,62 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Ham.Torch.Native;
+
+/// <summary>
+/// Finds libham_native.so for every assembly that uses Ham.Torch, so tests, the CLI and benchmarks
+/// load the same build: $HAM_NATIVE if set, else next to the assembly, else the repository's
+/// build/native folder above it. On first load it sets libtorch's intra-op thread count to the
+/// number of cores (or $HAM_THREADS): libtorch may otherwise start with one thread.
+/// </summary>
+static class NativeLibraryLoader
+{
+    internal const string LibraryName = "ham_native";
+    const string FileName = "libham_native.so";
+
+    [ModuleInitializer]
+    internal static void Register() =>
+        NativeLibrary.SetDllImportResolver(typeof(NativeLibraryLoader).Assembly, Resolve);
+
+    static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (name != LibraryName) return IntPtr.Zero;
+        string path = Locate();
+        IntPtr handle = NativeLibrary.Load(path);
+        ConfigureThreads(handle);
+        return handle;
+    }
+
+    static string Locate()
+    {
+        string? fromEnv = Environment.GetEnvironmentVariable("HAM_NATIVE");
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            if (!File.Exists(fromEnv))
+                throw new DllNotFoundException($"HAM_NATIVE points to '{fromEnv}', which does not exist.");
+            return fromEnv;
+        }
+        string here = AppContext.BaseDirectory;
+        string beside = Path.Combine(here, FileName);
+        if (File.Exists(beside)) return beside;
+        for (var dir = new DirectoryInfo(here); dir != null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "build", "native", FileName);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new DllNotFoundException(
+            $"{FileName} was not found next to {here} nor in a build/native folder above it. " +
+            "Run scripts/setup.sh to build it, or set HAM_NATIVE to its path.");
+    }
+
+    static unsafe void ConfigureThreads(IntPtr library)
+    {
+        int threads = Environment.ProcessorCount;
+        string? fromEnv = Environment.GetEnvironmentVariable("HAM_THREADS");
+        if (!string.IsNullOrEmpty(fromEnv) && (!int.TryParse(fromEnv, out threads) || threads < 1))
+            throw new ArgumentException($"HAM_THREADS must be a positive integer, got '{fromEnv}'.");
+        var setThreads = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(library, "ham_set_num_threads");
+        setThreads(threads);
+    }
+}
