@@ -51,6 +51,12 @@ inline void ham_write_list(const std::vector<at::Tensor>& v, ham_tensor* out, in
   *count = (int)v.size();
 }
 
+inline at::Scalar ham_scalar(const at::Tensor& t, double value) {
+  bool integral = at::isIntegralType(t.scalar_type(), /*includeBool=*/true);
+  if (integral && value == static_cast<double>(static_cast<int64_t>(value))) return at::Scalar(static_cast<int64_t>(value));
+  return at::Scalar(value);
+}
+
 inline at::Device ham_device(int type, int index) {
   return at::Device(static_cast<c10::DeviceType>(type), static_cast<c10::DeviceIndex>(index));
 }

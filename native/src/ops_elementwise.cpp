@@ -9,10 +9,22 @@
   HAM_API int ham_##name(ham_tensor a, ham_tensor b, ham_tensor* out) { HAM_TRY(*out = ham_wrap(expr)) }
 #define BINARY_(name, expr) \
   HAM_API int ham_##name(ham_tensor a, ham_tensor b) { HAM_TRY(expr) }
-#define SCALAR(name, expr) \
-  HAM_API int ham_##name(ham_tensor a, double s, ham_tensor* out) { HAM_TRY(*out = ham_wrap(expr)) }
-#define SCALAR_(name, expr) \
-  HAM_API int ham_##name(ham_tensor a, double s) { HAM_TRY(expr) }
+// Scalars arrive as double; an integer-valued one applied to an integer tensor stays an integer
+// (as a Python int literal would), so `count + 1` on an int64 tensor stays int64.
+#define SCALAR(name, expr)                                                    \
+  HAM_API int ham_##name(ham_tensor a, double value, ham_tensor* out) {       \
+    HAM_TRY({                                                                 \
+      at::Scalar s = ham_scalar(*a, value);                                   \
+      *out = ham_wrap(expr);                                                  \
+    })                                                                        \
+  }
+#define SCALAR_(name, expr)                                                   \
+  HAM_API int ham_##name(ham_tensor a, double value) {                        \
+    HAM_TRY({                                                                 \
+      at::Scalar s = ham_scalar(*a, value);                                   \
+      expr;                                                                   \
+    })                                                                        \
+  }
 
 UNARY(neg, a->neg())
 UNARY(abs, a->abs())

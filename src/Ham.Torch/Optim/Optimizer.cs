@@ -1,0 +1,50 @@
+namespace Ham.Torch.Optim;
+
+/// <summary>
+/// An optimizer over a fixed list of parameters with a learning rate that a schedule may set
+/// each step. Its state (moments, step counts) can be saved and restored for exact resume.
+/// </summary>
+public abstract class Optimizer : IDisposable
+{
+    protected Optimizer(IEnumerable<Tensor> parameters, double learningRate)
+    {
+        Parameters = parameters.ToArray();
+        if (Parameters.Count == 0) throw new ArgumentException("optimizer got no parameters");
+        LearningRate = learningRate;
+    }
+
+    public IReadOnlyList<Tensor> Parameters { get; }
+    public double LearningRate { get; set; }
+
+    /// <summary>One update from the parameters' current .grad (parameters without one are skipped).</summary>
+    public abstract void Step();
+
+    /// <summary>Sets every .grad to none, as PyTorch 2's zero_grad(set_to_none=True).</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters) p.Grad = null;
+    }
+
+    /// <summary>Optimizer state by name ("{index}.{kind}"), for checkpoints; copies.</summary>
+    public abstract Dictionary<string, Tensor> StateDict();
+
+    public abstract void LoadStateDict(IReadOnlyDictionary<string, Tensor> state);
+
+    public abstract void Dispose();
+
+    /// <summary>Global L2 norm of all gradients, then scales them so it is at most maxNorm
+    /// (torch.nn.utils.clip_grad_norm_: coefficient maxNorm / (norm + 1e-6), clamped to 1).</summary>
+    public static double ClipGradNorm(IEnumerable<Tensor> parameters, double maxNorm)
+    {
+        using var scope = new DisposeScope();
+        using var noGrad = LibTorch.NoGrad();
+        var grads = parameters.Select(p => p.Grad).Where(g => g is not null).Select(g => g!).ToList();
+        if (grads.Count == 0) return 0;
+        var norms = Tensor.Stack(grads.Select(g => g.Norm(2)).ToList());
+        double total = norms.Norm(2).Item();
+        double coefficient = maxNorm / (total + 1e-6);
+        if (coefficient < 1)
+            foreach (var g in grads) g.Mul_(coefficient);
+        return total;
+    }
+}
