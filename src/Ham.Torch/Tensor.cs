@@ -181,6 +181,15 @@ public sealed unsafe partial class Tensor : IDisposable
         }
     }
 
+    /// <summary>Overwrites a contiguous CPU tensor's memory with <paramref name="count"/> bytes from <paramref name="source"/>.</summary>
+    internal void CopyFrom(byte* source, long count)
+    {
+        long size = NumEl * DType.ElementSize();
+        if (count != size) throw new ArgumentException($"copy of {count} bytes into a tensor of {size}");
+        Api.Check(Api.ham_data_ptr(Handle, out IntPtr p));
+        Buffer.MemoryCopy(source, (void*)p, size, count);
+    }
+
     public double Item()
     {
         Api.Check(Api.ham_item_double(Handle, out double v));

@@ -53,19 +53,29 @@ public sealed class MultiheadAttention : Module
 
     Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor? mask)
     {
-        long l = q.Size(0), n = q.Size(1), s = k.Size(0), d = EmbedDim / Heads;
+        var merged = AttendHeads(q, k, v, Heads, mask);
+        return OutProj.Forward(merged);
+    }
+
+    /// <summary>
+    /// Scaled dot-product attention of already projected q (L, N, E), k and v (S, N, E) split into
+    /// heads: concat_h softmax(q_h k_h^T / sqrt(d) + mask) v_h, as (L, N, E), before the output
+    /// projection. Shared with CLIP's attention pooling, which projects q, k, v separately.
+    /// </summary>
+    public static Tensor AttendHeads(Tensor q, Tensor k, Tensor v, long heads, Tensor? mask = null)
+    {
+        using var scope = new DisposeScope();
+        long l = q.Size(0), n = q.Size(1), s = k.Size(0), e = q.Size(2), d = e / heads;
         // (L, N, E) -> (N * heads, L, d)
-        var qh = q.Reshape(l, n * Heads, d).Transpose(0, 1) * (1 / Math.Sqrt(d));
-        var kh = k.Reshape(s, n * Heads, d).Transpose(0, 1);
-        var vh = v.Reshape(s, n * Heads, d).Transpose(0, 1);
-        var kt = kh.Transpose(1, 2);
+        var qh = q.Reshape(l, n * heads, d).Transpose(0, 1) * (1 / Math.Sqrt(d));
+        var kt = k.Reshape(s, n * heads, d).Permute(1, 2, 0);
+        var vh = v.Reshape(s, n * heads, d).Transpose(0, 1);
         Tensor scores;
         if (mask is null) scores = Functional.Bmm(qh, kt);
         else if (mask.DType == DType.Bool) scores = Functional.Bmm(qh, kt).MaskedFill(mask, double.NegativeInfinity);
         else scores = Functional.BAddBmm(mask.Dim == 2 ? mask.Unsqueeze(0) : mask, qh, kt);
         var attention = Functional.Softmax(scores, -1);
-        var heads = Functional.Bmm(attention, vh); // (N * heads, L, d)
-        var merged = heads.Transpose(0, 1).Reshape(l, n, EmbedDim);
-        return OutProj.Forward(merged);
+        var merged = Functional.Bmm(attention, vh).Transpose(0, 1).Reshape(l, n, e); // (L, N, E)
+        return scope.MoveToOuter(merged);
     }
 }

@@ -1,0 +1,24 @@
+namespace Ham.Tests;
+
+/// <summary>Locates ../shared (fixtures, PACS-mini, the CLIP vocabulary) beside the repository, or $HAM_SHARED.</summary>
+static class SharedData
+{
+    public static string Root { get; } = Find();
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+
+    static string Find()
+    {
+        string? env = Environment.GetEnvironmentVariable("HAM_SHARED");
+        if (!string.IsNullOrEmpty(env)) return env;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Ham.sln")))
+            {
+                string shared = System.IO.Path.Combine(dir.FullName, "..", "shared");
+                if (Directory.Exists(shared)) return System.IO.Path.GetFullPath(shared);
+            }
+        }
+        throw new DirectoryNotFoundException("../shared was not found beside the repository; set HAM_SHARED");
+    }
+}
