@@ -22,6 +22,7 @@ if ! command -v dotnet >/dev/null; then
   exit 1
 fi
 
+mkdir -p build
 # Native library: configure once, then make is a no-op when nothing changed.
 cmake_args=(-DCMAKE_BUILD_TYPE=Release)
 [ -n "${HAM_LIBTORCH:-}" ] && cmake_args+=("-DHAM_LIBTORCH=$HAM_LIBTORCH")
