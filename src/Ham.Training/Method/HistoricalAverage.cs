@@ -1,3 +1,4 @@
+using Ham.Merging;
 using Ham.Torch;
 
 namespace Ham.Training.Method;

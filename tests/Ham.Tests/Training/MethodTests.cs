@@ -1,3 +1,4 @@
+using Ham.Merging;
 using Ham.Torch;
 using Ham.Training.Method;
 

@@ -1,4 +1,4 @@
-namespace Ham.Training.Method;
+namespace Ham.Merging;
 
 /// <summary>
 /// The weights of HAM's (and CLIPood's) historical average: step t of T counts with
