@@ -10,13 +10,13 @@ namespace Ham.Tests.Torch;
 /// </summary>
 public class OpReferenceTests
 {
-    static readonly Lazy<Dictionary<string, Tensor>> Reference = new(() =>
+    internal static readonly Lazy<Dictionary<string, Tensor>> Reference = new(() =>
         SafetensorsFile.Load(Path.Combine(AppContext.BaseDirectory, "Torch", "Data", "op_reference.safetensors")));
 
     static Generator Seeded() => new(1234);
 
     /// <summary>Op name -> what it computes from the case's inputs (outputs in order).</summary>
-    static readonly Dictionary<string, Func<Tensor[], Tensor[]>> Ops = new()
+    internal static readonly Dictionary<string, Func<Tensor[], Tensor[]>> Ops = new()
     {
         ["neg"] = x => [-x[0]], ["abs"] = x => [x[0].Abs()], ["sign"] = x => [x[0].Sign()], ["exp"] = x => [x[0].Exp()],
         ["sin"] = x => [x[0].Sin()], ["cos"] = x => [x[0].Cos()], ["tanh"] = x => [x[0].Tanh()], ["erf"] = x => [x[0].Erf()],
@@ -67,7 +67,7 @@ public class OpReferenceTests
         ["scatter"] = x => [x[0].Scatter(1, x[1], x[2])], ["scatter_add"] = x => [x[0].ScatterAdd(1, x[1], x[2])],
         ["masked_fill"] = x => [x[0].MaskedFill(x[1], -7.0)], ["masked_select"] = x => [x[0].MaskedSelect(x[1])],
         ["one_hot"] = x => [x[0].OneHot(5)], ["pad"] = x => [x[0].Pad([1, 2, 0, 1], 0.5)],
-        ["svd_values"] = x => [Linalg.Svd(x[0]).S], ["eigh_values"] = x => [Linalg.Eigh(x[0]).Values],
+        ["svd_values"] = x => [Linalg.Svd(x[0]).S], ["eigh_values"] = x => [Linalg.Eigh(x[0] + x[0].T).Values],
         ["qr"] = x => { var (q, r) = Linalg.Qr(x[0]); return [q, r]; }, ["inverse"] = x => [Linalg.Inverse(x[0])],
         ["random_normal"] = _ => [Ham.Torch.Random.Normal([3, 5], Seeded())],
         ["random_uniform"] = _ => [Ham.Torch.Random.Uniform([3, 5], Seeded())],
@@ -91,13 +91,16 @@ public class OpReferenceTests
     {
         Assert.True(Ops.TryGetValue(name, out var op), $"no C# op for reference case '{name}'");
         using var scope = new DisposeScope();
-        var reference = Reference.Value;
-        var inputs = Enumerable.Range(0, 8).TakeWhile(i => reference.ContainsKey($"{name}/in{i}")).Select(i => reference[$"{name}/in{i}"]).ToArray();
-        var expected = Enumerable.Range(0, 8).TakeWhile(i => reference.ContainsKey($"{name}/out{i}")).Select(i => reference[$"{name}/out{i}"]).ToArray();
+        var inputs = Tensors(name, "in");
+        var expected = Tensors(name, "out");
         var actual = op(inputs);
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++) AssertSame(expected[i], actual[i], $"{name}/out{i}");
     }
+
+    /// <summary>The case's tensors NAME/in0, NAME/in1, ... (or out).</summary>
+    internal static Tensor[] Tensors(string name, string kind) =>
+        Enumerable.Range(0, 8).TakeWhile(i => Reference.Value.ContainsKey($"{name}/{kind}{i}")).Select(i => Reference.Value[$"{name}/{kind}{i}"]).ToArray();
 
     [Fact]
     public void EveryOpHasAReferenceCase() =>
