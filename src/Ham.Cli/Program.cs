@@ -12,7 +12,7 @@ public static class Program
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var root = new RootCommand("Ham: harmonize and merge CLIP source models for domain generalization.");
         root.Subcommands.Add(DoctorCommand.Create());
-        root.Subcommands.Add(new Command("clip", "CLIP tools: tokenizer, embeddings.") { ClipTokenizeCommand.Create() });
+        root.Subcommands.Add(ClipCommand.Create());
         return CommandLineErrors.Invoke(root, args);
     }
 }
