@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Ham.Cli.Commands;
 
 namespace Ham.Cli;
@@ -7,8 +8,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // Numbers in options, logs and JSON are read and written the same way whatever the locale.
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var root = new RootCommand("Ham: harmonize and merge CLIP source models for domain generalization.");
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(ClipCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return CommandLineErrors.Invoke(root, args);
     }

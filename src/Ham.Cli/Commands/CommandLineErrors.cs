@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 
 namespace Ham.Cli.Commands;
 
@@ -14,7 +13,7 @@ static class CommandLineErrors
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or Ham.Torch.TorchException or InvalidOperationException or UnauthorizedAccessException)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            Console.Error.WriteLine($"error: {e.Message}");
             if (Environment.GetEnvironmentVariable("HAM_DEBUG") == "1") Console.Error.WriteLine(e);
             return 1;
         }
