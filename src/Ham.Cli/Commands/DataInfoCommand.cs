@@ -21,6 +21,8 @@ static class DataInfoCommand
     {
         if (threads < 1) throw new ArgumentException($"--threads must be at least 1, got {threads}");
         var dataset = DomainDataset.Open(dir);
+        // Summary lines go to stdout as plain text (never wrapped) so scripts can read them.
+        Console.WriteLine($"{dataset.Root}: {dataset.Domains.Count} domains, {dataset.Classes.Count} classes, {dataset.Domains.Sum(d => d.Images.Count)} images");
         AnsiConsole.Write(CountTable(dataset));
         ReportNamedDataset(dataset);
         if (noScan) return 0;
@@ -33,15 +35,15 @@ static class DataInfoCommand
             report = DatasetScan.Run(dataset, threads, done => task.Value = done);
             task.Value = total;
         });
-        AnsiConsole.MarkupLineInterpolated($"decoded {report.Readable} of {report.Checked} images; [{(report.Unreadable.Count > 0 ? "red" : "green")}]{report.Unreadable.Count} unreadable[/]");
-        foreach (var bad in report.Unreadable) AnsiConsole.MarkupLineInterpolated($"  [red]{bad.File}[/]: {bad.Reason}");
+        Console.WriteLine($"decoded {report.Readable} of {report.Checked} images; {report.Unreadable.Count} unreadable");
+        foreach (var bad in report.Unreadable) Console.WriteLine($"  unreadable: {bad.Message}");
         return report.Unreadable.Count > 0 ? 2 : 0;
     }
 
     /// <summary>Rows are classes, columns domains (in DomainBed's environment order, with their indices).</summary>
     static Table CountTable(DomainDataset dataset)
     {
-        var table = new Table().Title(Markup.Escape($"{dataset.Root}: {dataset.Domains.Count} domains, {dataset.Classes.Count} classes"));
+        var table = new Table();
         table.AddColumn("class");
         for (int i = 0; i < dataset.Domains.Count; i++) table.AddColumn(new TableColumn(Markup.Escape($"{i}: {dataset.Domains[i].Name}")).RightAligned());
         var counts = dataset.Domains.Select(d => d.Images.CountBy(img => img.Label).ToDictionary()).ToList();
