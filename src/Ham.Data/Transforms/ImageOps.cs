@@ -1,0 +1,34 @@
+using Ham.Data.Images;
+
+namespace Ham.Data.Transforms;
+
+/// <summary>Deterministic pixel-exact operations on 8-bit RGB images (PIL's crop and FLIP_LEFT_RIGHT).</summary>
+public static class ImageOps
+{
+    /// <summary>The <paramref name="width"/> x <paramref name="height"/> region whose top-left pixel is (<paramref name="left"/>, <paramref name="top"/>); it must lie inside the image.</summary>
+    public static RgbImage Crop(RgbImage image, int left, int top, int width, int height)
+    {
+        if (left < 0 || top < 0 || width <= 0 || height <= 0 || left + width > image.Width || top + height > image.Height)
+            throw new ArgumentException($"crop {width}x{height} at ({left}, {top}) does not fit in a {image.Width}x{image.Height} image");
+        var crop = new RgbImage(width, height);
+        for (int y = 0; y < height; y++)
+            Array.Copy(image.Pixels, ((top + y) * image.Width + left) * 3, crop.Pixels, y * width * 3, width * 3);
+        return crop;
+    }
+
+    /// <summary>Mirror image: pixel (x, y) goes to (W - 1 - x, y).</summary>
+    public static RgbImage FlipHorizontal(RgbImage image)
+    {
+        var flipped = new RgbImage(image.Width, image.Height);
+        int row = image.Width * 3;
+        for (int y = 0; y < image.Height; y++)
+        for (int x = 0; x < image.Width; x++)
+        {
+            int from = y * row + x * 3, to = y * row + (image.Width - 1 - x) * 3;
+            flipped.Pixels[to] = image.Pixels[from];
+            flipped.Pixels[to + 1] = image.Pixels[from + 1];
+            flipped.Pixels[to + 2] = image.Pixels[from + 2];
+        }
+        return flipped;
+    }
+}
