@@ -13,6 +13,7 @@ public static class Program
         var root = new RootCommand("Ham: harmonize and merge CLIP source models for domain generalization.");
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ClipCommand.Create());
+        root.Subcommands.Add(ZeroShotCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return CommandLineErrors.Invoke(root, args);
     }

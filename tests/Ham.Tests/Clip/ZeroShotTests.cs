@@ -75,4 +75,28 @@ public class ZeroShotTests
         for (int j = 0; j < d; j++) Assert.Equal(mean[j] / norm, row[j], 1e-5);
         Assert.Equal([2L, d], head.ClassEmbeddings.Shape);
     }
+
+    /// <summary>Batched, parallel evaluation agrees with classifying the images one by one.</summary>
+    [Fact]
+    public void BatchedAccuracyEqualsOneByOneClassification()
+    {
+        using var scope = new DisposeScope();
+        using var clip = ClipCheckpoint.Load(SharedData.Path("fixtures", "clip", "rn-tiny", "openai.safetensors"));
+        var dataset = Ham.Data.Datasets.DomainDataset.Open(SharedData.Path("data", "PACS-mini"));
+        var images = dataset.Domains[0].Images.Where((_, i) => i % 20 == 0).ToList();
+        using var head = ZeroShotHead.Create(clip, dataset.Classes, PromptTemplates.Single);
+        using var noGrad = LibTorch.NoGrad();
+        int correct = 0;
+        foreach (var image in images)
+        {
+            using var one = new DisposeScope();
+            var pixels = Ham.Clip.Preprocessing.ClipPreprocessing.ToTensor(Ham.Data.Images.ImageCodec.Read(image.Path), clip.Config.ImageResolution).Unsqueeze(0);
+            if (head.Logits(clip.EncodeImage(pixels)).ArgMax(-1).ItemLong() == image.Label) correct++;
+        }
+        var done = new List<int>();
+        double accuracy = DomainAccuracy.Evaluate(clip, head, images, batchSize: 5, progress: done.Add);
+        Assert.Equal((double)correct / images.Count, accuracy);
+        Assert.Equal(images.Count, done[^1]);
+        Assert.Equal((images.Count + 4) / 5, done.Count);
+    }
 }

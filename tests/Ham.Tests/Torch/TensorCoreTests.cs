@@ -38,6 +38,10 @@ public class TensorCoreTests
         var index = Tensor.FromArray(new long[] { 7 });
         var outOfRange = Assert.Throws<TorchException>(() => a.IndexSelect(0, index));
         Assert.Contains("out of range", outOfRange.Message, StringComparison.OrdinalIgnoreCase);
+        var wrongDtype = Assert.Throws<TorchException>(() => Functional.MatMul(a, Tensor.Zeros([3, 2], DType.Int64)));
+        Assert.Contains("Long", wrongDtype.Message);
+        var missing = Assert.ThrowsAny<Exception>(() => Ham.Torch.Serialization.TorchFiles.ReadStateDict("/no/such/model.pt"));
+        Assert.Contains("/no/such/model.pt", missing.Message);
         Assert.Throws<InvalidOperationException>(() => a.ToArray<long>());
         // Still usable afterwards.
         Assert.Equal(6, (a + 1).Sum().Item());

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Ham.Clip.Checkpoints;
+using Ham.Clip.ZeroShot;
+using Ham.Data.Datasets;
+using Spectre.Console;
+
+namespace Ham.Cli.Commands;
+
+/// <summary>`ham zeroshot`: zero-shot accuracy of a CLIP model on every domain of a DomainBed-layout folder.</summary>
+static class ZeroShotCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "CLIP checkpoint (.safetensors, .pt, .bin or a Hugging Face folder)", Required = true };
+        var data = new Option<string>("--data") { Description = "dataset folder: DIR/<domain>/<class>/<image>", Required = true };
+        var domains = new Option<string[]>("--domains") { Description = "domains to evaluate (default: all)", AllowMultipleArgumentsPerToken = true };
+        var templates = new Option<string>("--templates") { Description = "single, imagenet, or a file with one template per line", DefaultValueFactory = _ => "single" };
+        var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 64 };
+        var command = new Command("zeroshot", "Zero-shot accuracy per domain and mean.") { model, data, domains, templates, batch };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], parse.GetValue(templates)!, parse.GetValue(batch)));
+        return command;
+    }
+
+    static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch)
+    {
+        if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
+        var dataset = DomainDataset.Open(dataDir);
+        var domains = domainNames.Length == 0 ? dataset.Domains : domainNames.Select(n => dataset.Domains[dataset.IndexOf(n)]).ToList();
+        var templates = PromptTemplates.Parse(templateSpec);
+        using var clip = ClipCheckpoint.Load(modelPath);
+        using var head = ZeroShotHead.Create(clip, dataset.Classes, templates);
+
+        var accuracy = new Dictionary<string, double>();
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = domains.ToDictionary(d => d.Name, d => ctx.AddTask(Markup.Escape(d.Name), maxValue: d.Images.Count));
+                foreach (var domain in domains)
+                    accuracy[domain.Name] = DomainAccuracy.Evaluate(clip, head, domain.Images, batch, done => tasks[domain.Name].Value = done);
+            });
+
+        var table = new Table().Title(Markup.Escape($"zero-shot, {Path.GetFileName(modelPath.TrimEnd('/'))}, {templates.Count} template(s)"))
+            .AddColumn("domain").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy %").RightAligned());
+        foreach (var domain in domains) table.AddRow(Markup.Escape(domain.Name), domain.Images.Count.ToString(), $"{100 * accuracy[domain.Name]:F2}");
+        table.AddRow("[bold]mean[/]", "", $"[bold]{100 * accuracy.Values.Average():F2}[/]");
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}
