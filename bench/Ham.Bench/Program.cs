@@ -19,5 +19,6 @@ public static class Program
     static readonly Dictionary<string, Func<string[], int>> Benchmarks = new()
     {
         ["vit-train"] = VitTrainStep.Run,
+        ["clip-encode"] = ClipEncode.Run,
     };
 }

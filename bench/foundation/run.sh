@@ -4,12 +4,7 @@
 # usage: bench/foundation/run.sh [STEPS_VIT_B16] [STEPS_TINY]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-scripts/setup.sh
-if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-torch >/dev/null
-fi
-dotnet build bench/Ham.Bench -c Release -v quiet -nologo >/dev/null
+bench/ensure-peers.sh
 threads=${HAM_THREADS:-$(nproc)}
 bench="dotnet bench/Ham.Bench/bin/Release/net10.0/ham-bench.dll"
 

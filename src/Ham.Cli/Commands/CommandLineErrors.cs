@@ -9,7 +9,8 @@ static class CommandLineErrors
     {
         try
         {
-            return root.Parse(args).Invoke();
+            // System.CommandLine's own handler would print a stack trace; ours prints the message.
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or Ham.Torch.TorchException or InvalidOperationException or UnauthorizedAccessException)
         {

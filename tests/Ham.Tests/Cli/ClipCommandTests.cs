@@ -50,7 +50,7 @@ public class ClipCommandTests
     {
         var (code, output) = ConsoleCapture.Run("clip", "embed", "--model", "x.safetensors", "--out", "y.safetensors");
         Assert.Equal(1, code);
-        Assert.Contains("nothing to embed", output);
+        Assert.Equal("error: nothing to embed: give --images, --texts or both", output.Trim());
     }
 
     static void AssertClose(Tensor expected, Tensor actual, double relative)

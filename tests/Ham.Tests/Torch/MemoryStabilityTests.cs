@@ -4,6 +4,11 @@ using Ham.Torch.Optim;
 
 namespace Ham.Tests.Torch;
 
+/// <summary>Resident memory is per process: this test runs alone, after the parallel ones.</summary>
+[CollectionDefinition(nameof(MemoryStabilityTests), DisableParallelization = true)]
+public sealed class RunsAlone;
+
+[Collection(nameof(MemoryStabilityTests))]
 public class MemoryStabilityTests
 {
     /// <summary>
