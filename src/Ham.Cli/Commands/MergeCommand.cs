@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Ham.Merging;
+using Spectre.Console;
+
+namespace Ham.Cli.Commands;
+
+/// <summary>`ham merge`: merge safetensors checkpoints that share names and shapes, by flags or a YAML config.</summary>
+static class MergeCommand
+{
+    public static Command Create()
+    {
+        var method = new Option<string>("--method") { Description = $"one of: {string.Join(", ", MergeMethod.Names)}" };
+        var baseModel = new Option<string>("--base") { Description = "the common starting model theta0 (.safetensors)" };
+        var models = new Option<string[]>("--models") { Description = "the models to merge (.safetensors)", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = "output .safetensors file" };
+        var config = new Option<string>("--config") { Description = "a YAML file with the same fields (method, base, models, out, ...)" };
+        var trim = new Option<double?>("--trim") { Description = "rhm: fraction of update entries dropped by magnitude (0.2)" };
+        var density = new Option<double?>("--density") { Description = "ties: fraction of update entries kept (0.2)" };
+        var lambda = new Option<double?>("--lambda") { Description = "task-arithmetic (1/N), ties (1): update scale" };
+        var drop = new Option<double?>("--drop") { Description = "dare-*: drop probability (0.9)" };
+        var alpha = new Option<double?>("--alpha") { Description = "wise-ft (0.5), score/tsv/iso-c (1)" };
+        var beta = new Option<double?>("--beta") { Description = "trajectory: Beta(beta, beta) weights (0.5)" };
+        var trimScope = new Option<string>("--trim-scope") { Description = "model or tensor", DefaultValueFactory = _ => "model" };
+        var seed = new Option<long>("--seed") { Description = "dare-*: seed of the drops" };
+        var weights = new Option<double[]>("--weights") { Description = "average: per-model weights", AllowMultipleArgumentsPerToken = true };
+        var allowMissing = new Option<bool>("--allow-missing") { Description = "names some model lacks take the base's values" };
+        var command = new Command("merge", "Merge checkpoints (safetensors) with one of the merging methods.")
+            { method, baseModel, models, output, config, trim, density, lambda, drop, alpha, beta, trimScope, seed, weights, allowMissing };
+        command.SetAction(parse =>
+        {
+            var merge = parse.GetValue(config) is { } path
+                ? MergeConfig.ReadYaml(path)
+                : new MergeConfig(
+                    parse.GetValue(method) ?? throw new ArgumentException("--method is required (or --config)"),
+                    parse.GetValue(baseModel),
+                    parse.GetValue(models) is { Length: > 0 } m ? m : throw new ArgumentException("--models is required (or --config)"),
+                    parse.GetValue(output) ?? throw new ArgumentException("--out is required (or --config)"),
+                    new MergeOptions
+                    {
+                        Trim = parse.GetValue(trim), Density = parse.GetValue(density), Lambda = parse.GetValue(lambda),
+                        Drop = parse.GetValue(drop), Alpha = parse.GetValue(alpha), Beta = parse.GetValue(beta),
+                        TrimScope = MergeConfig.ParseTrimScope(parse.GetValue(trimScope)!), Seed = parse.GetValue(seed),
+                        Weights = parse.GetValue(weights) is { Length: > 0 } w ? w : null, AllowMissing = parse.GetValue(allowMissing),
+                    });
+            return Run(merge);
+        });
+        return command;
+    }
+
+    static int Run(MergeConfig merge)
+    {
+        var method = MergeMethod.Create(merge.Method, merge.Options);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"{method.Name}: {merge.Models.Count} models");
+                ModelMerger.Merge(method, merge.Base, merge.Models, merge.Output, merge.Options.AllowMissing,
+                    (done, total) => { task.MaxValue = total; task.Value = done; });
+            });
+        Console.WriteLine($"wrote {merge.Output} ({method.Name}, {merge.Models.Count} models, {clock.Elapsed.TotalSeconds:F1} s)");
+        return 0;
+    }
+}

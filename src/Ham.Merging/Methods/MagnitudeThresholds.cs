@@ -1,0 +1,43 @@
+using Ham.Torch;
+
+namespace Ham.Merging.Methods;
+
+/// <summary>
+/// Per-model magnitude thresholds of TIES and RHM: the exact rank-k |v_i| over all merged
+/// tensors of model i (trim scope "model", by <see cref="MagnitudeSelection"/>) or over one
+/// tensor (scope "tensor"). Magnitudes are compared in float32 both when selecting and when masking.
+/// </summary>
+static class MagnitudeThresholds
+{
+    public static Tensor Magnitude(Tensor delta) => delta.Abs().To(DType.Float32).Contiguous();
+
+    /// <summary>Model scope: one threshold per model (null: keep everything).</summary>
+    public static float?[] OverModel(MergeInputs inputs, Func<int, string, Tensor> deltaOf, Func<long, long> rankOf) =>
+        Enumerable.Range(0, inputs.Models.Count)
+            .Select(i => MagnitudeSelection.KthSmallest(() => Magnitudes(inputs, i, deltaOf), rankOf))
+            .ToArray();
+
+    /// <summary>Tensor scope: the threshold of one task vector.</summary>
+    public static float? OverTensor(Tensor delta, Func<long, long> rankOf) =>
+        MagnitudeSelection.KthSmallest(() => [Magnitude(delta)], rankOf);
+
+    static IEnumerable<Tensor> Magnitudes(MergeInputs inputs, int model, Func<int, string, Tensor> deltaOf)
+    {
+        foreach (string name in inputs.FloatNames)
+        {
+            Tensor magnitude;
+            using (new DisposeScope())
+                magnitude = Magnitude(deltaOf(model, name)).DetachFromScope();
+            yield return magnitude;
+        }
+    }
+
+    /// <summary>1 where |v| &gt;= threshold (TIES keeps ties) or &gt; threshold (RHM drops them); all ones for null.</summary>
+    public static Tensor Mask(Tensor delta, float? threshold, bool keepEqual)
+    {
+        using var scope = new DisposeScope();
+        var magnitude = Magnitude(delta);
+        var keep = threshold is not { } t ? magnitude.OnesLike() : keepEqual ? magnitude.Ge(t) : magnitude.Gt(t);
+        return scope.MoveToOuter(keep.To(delta.DType));
+    }
+}

@@ -1,0 +1,28 @@
+using Ham.Torch;
+
+namespace Ham.Merging.Methods;
+
+/// <summary>
+/// `trajectory`: the Beta(beta, beta)-weighted average of checkpoints t = 0..T saved along one
+/// training run, in the order given, w_t = BetaPDF((t + 0.5) / (T + 1)) normalized (beta default
+/// 0.5): HAM's and CLIPood's historical average (<see cref="BetaWeights"/>) for users who kept
+/// snapshots instead of a running average. No base needed.
+/// </summary>
+sealed class TrajectoryAverage(MergeOptions options) : MergeMethod
+{
+    readonly double _beta = options.Beta ?? 0.5;
+    double[] _weights = [];
+
+    public override string Name => "trajectory";
+
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["beta"] = _beta.ToString("R") };
+
+    public override void Prepare(MergeInputs inputs)
+    {
+        if (inputs.Models.Count < 2) throw new ArgumentException($"trajectory averages at least 2 checkpoints, got {inputs.Models.Count}");
+        int last = inputs.Models.Count - 1;
+        _weights = Average.Normalized(Enumerable.Range(0, last + 1).Select(t => BetaWeights.At(t, last, _beta)).ToArray(), last + 1);
+    }
+
+    public override Tensor Merge(MergeInputs inputs, string name) => Average.WeightedSum(inputs.ReadModels(name), _weights);
+}

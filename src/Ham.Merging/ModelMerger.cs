@@ -1,0 +1,72 @@
+using Ham.Torch;
+using Ham.Torch.Serialization;
+
+namespace Ham.Merging;
+
+/// <summary>
+/// Runs a <see cref="MergeMethod"/> tensor by tensor: in memory (for the training pipeline) or
+/// from memory-mapped safetensors files to a safetensors file written tensor by tensor to a
+/// temp file and renamed at the end, so peak memory is a few tensors, not N models.
+/// </summary>
+public static class ModelMerger
+{
+    /// <summary>Merges in-memory state dicts; the result's tensors belong to no scope: the caller disposes them.</summary>
+    public static Dictionary<string, Tensor> Merge(MergeMethod method, IReadOnlyDictionary<string, Tensor>? baseState,
+        IReadOnlyList<IReadOnlyDictionary<string, Tensor>> models, bool allowMissing = false)
+    {
+        var sources = models.Select((m, i) => StateSource.Of(m, $"model {i}")).ToList();
+        var inputs = new MergeInputs(baseState is null ? null : StateSource.Of(baseState, "base"), sources, allowMissing);
+        var merged = new Dictionary<string, Tensor>();
+        Run(method, inputs, (name, tensor) => merged[name] = tensor.Clone().DetachFromScope(), null);
+        return merged;
+    }
+
+    /// <summary>Merges safetensors files into <paramref name="output"/>; the metadata records method, options and inputs.</summary>
+    public static void Merge(MergeMethod method, string? basePath, IReadOnlyList<string> modelPaths, string output,
+        bool allowMissing = false, Action<int, int>? progress = null)
+    {
+        var sources = new List<StateSource>();
+        try
+        {
+            var baseModel = basePath is null ? null : StateSource.Open(basePath);
+            if (baseModel != null) sources.Add(baseModel);
+            var models = modelPaths.Select(StateSource.Open).ToList();
+            sources.AddRange(models);
+            var inputs = new MergeInputs(baseModel, models, allowMissing);
+            var layout = inputs.Names.Select(n => { var (d, s) = inputs.Reference.Describe(n); return (n, d, s); }).ToList();
+            using var writer = new SafetensorsWriter(output, layout, Metadata(method, basePath, modelPaths));
+            Run(method, inputs, writer.Write, progress);
+            writer.Complete();
+        }
+        finally
+        {
+            foreach (var source in sources) source.Dispose();
+        }
+    }
+
+    static void Run(MergeMethod method, MergeInputs inputs, Action<string, Tensor> write, Action<int, int>? progress)
+    {
+        method.Prepare(inputs);
+        int done = 0;
+        foreach (string name in inputs.Names)
+        {
+            using var scope = new DisposeScope();
+            var dtype = inputs.Reference.Describe(name).DType;
+            var tensor = method.Merges(inputs, name) ? method.Merge(inputs, name).To(dtype) : inputs.Reference.Read(name);
+            write(name, tensor);
+            progress?.Invoke(++done, inputs.Names.Count);
+        }
+    }
+
+    static Dictionary<string, string> Metadata(MergeMethod method, string? basePath, IReadOnlyList<string> modelPaths)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["ham.merge.method"] = method.Name,
+            ["ham.merge.models"] = string.Join("\n", modelPaths.Select(Path.GetFullPath)),
+        };
+        if (basePath != null) metadata["ham.merge.base"] = Path.GetFullPath(basePath);
+        foreach (var (key, value) in method.Settings) metadata[$"ham.merge.{key}"] = value;
+        return metadata;
+    }
+}

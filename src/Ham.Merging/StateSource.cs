@@ -1,0 +1,48 @@
+using Ham.Torch;
+using Ham.Torch.Serialization;
+
+namespace Ham.Merging;
+
+/// <summary>
+/// A model's named tensors, read one at a time: an in-memory state dict (the training pipeline)
+/// or a memory-mapped safetensors file (`ham merge`), so a merge never needs whole models in memory.
+/// </summary>
+public abstract class StateSource : IDisposable
+{
+    /// <summary>Where the tensors come from, for error messages.</summary>
+    public abstract string Origin { get; }
+
+    public abstract IReadOnlyList<string> Names { get; }
+
+    public abstract bool Contains(string name);
+
+    public abstract (DType DType, long[] Shape) Describe(string name);
+
+    /// <summary>A tensor owned by the caller (the current DisposeScope).</summary>
+    public abstract Tensor Read(string name);
+
+    public virtual void Dispose() { }
+
+    public static StateSource Of(IReadOnlyDictionary<string, Tensor> state, string origin) => new InMemory(state, origin);
+
+    public static StateSource Open(string safetensorsPath) => new File(SafetensorsFile.Open(safetensorsPath));
+
+    sealed class InMemory(IReadOnlyDictionary<string, Tensor> state, string origin) : StateSource
+    {
+        public override string Origin => origin;
+        public override IReadOnlyList<string> Names { get; } = state.Keys.ToList();
+        public override bool Contains(string name) => state.ContainsKey(name);
+        public override (DType, long[]) Describe(string name) => (state[name].DType, state[name].Shape);
+        public override Tensor Read(string name) => state[name].Detach();
+    }
+
+    sealed class File(SafetensorsFile file) : StateSource
+    {
+        public override string Origin => file.Path;
+        public override IReadOnlyList<string> Names { get; } = file.Entries.Select(e => e.Name).ToList();
+        public override bool Contains(string name) => file.Contains(name);
+        public override (DType, long[]) Describe(string name) => (file.Entry(name).DType, file.Entry(name).Shape);
+        public override Tensor Read(string name) => file.Read(name);
+        public override void Dispose() => file.Dispose();
+    }
+}
