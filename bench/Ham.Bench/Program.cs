@@ -20,5 +20,8 @@ public static class Program
     {
         ["vit-train"] = VitTrainStep.Run,
         ["clip-encode"] = ClipEncode.Run,
+        ["merge-make"] = MergeModels.Make,
+        ["merge-run"] = MergeModels.Run,
+        ["memcpy-bandwidth"] = MergeModels.MemcpyBandwidth,
     };
 }

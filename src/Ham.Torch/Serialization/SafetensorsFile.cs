@@ -196,16 +196,39 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public ReadOnlySpan<T> Values<T>(SafetensorsEntry entry) where T : unmanaged =>
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(Bytes(entry));
 
-    /// <summary>A new CPU tensor with a copy of one tensor's values.</summary>
+    /// <summary>
+    /// A new CPU tensor with a copy of one tensor's values. The mapped pages it was copied from
+    /// are then dropped from this process (they stay in the page cache), so reading a large file
+    /// tensor by tensor does not keep the whole file resident.
+    /// </summary>
     public Tensor Read(string name)
     {
         var e = Entry(name);
-        if (e.ByteCount <= int.MaxValue) return Tensor.FromBytes(Bytes(e), e.DType, e.Shape);
         ObjectDisposedException.ThrowIf(view == null || disposed, this);
-        var t = Tensor.Empty(e.Shape, e.DType);
-        t.CopyFrom(basePointer + dataStart + e.Begin, e.ByteCount);
+        Tensor t;
+        if (e.ByteCount <= int.MaxValue) t = Tensor.FromBytes(Bytes(e), e.DType, e.Shape);
+        else
+        {
+            t = Tensor.Empty(e.Shape, e.DType);
+            t.CopyFrom(basePointer + dataStart + e.Begin, e.ByteCount);
+        }
+        ReleasePages(basePointer + dataStart + e.Begin, e.ByteCount);
         return t;
     }
+
+    /// <summary>madvise(MADV_DONTNEED) on the whole pages inside [start, start + count).</summary>
+    static void ReleasePages(byte* start, long count)
+    {
+        long page = Environment.SystemPageSize;
+        long first = ((long)start + page - 1) / page * page;
+        long last = ((long)start + count) / page * page;
+        if (last > first && OperatingSystem.IsLinux()) Madvise((void*)first, (nuint)(last - first), MadviseDontNeed);
+    }
+
+    const int MadviseDontNeed = 4;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "madvise")]
+    static extern int Madvise(void* address, nuint length, int advice);
 
     /// <summary>Every tensor, copied, in file order.</summary>
     public Dictionary<string, Tensor> ReadAll() => Entries.ToDictionary(e => e.Name, e => Read(e.Name));
