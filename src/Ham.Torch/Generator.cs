@@ -10,6 +10,21 @@ public sealed class Generator : IDisposable
 {
     IntPtr handle;
 
+    /// <summary>
+    /// A seed derived from several parts (a run seed, a source, a step, a position...) by FNV-1a,
+    /// so that each random choice has its own stream whatever order or thread it is made on.
+    /// </summary>
+    public static ulong DeriveSeed(params long[] parts)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (long part in parts)
+        {
+            hash ^= (ulong)part;
+            hash *= 1099511628211UL;
+        }
+        return hash;
+    }
+
     public Generator(ulong seed)
     {
         Api.Check(Api.ham_generator_new(seed, out handle));

@@ -14,10 +14,7 @@ public sealed class ClipModel : Module
     {
         Config = config;
         long textHeads = config.TextWidth / 64;
-        Visual = RegisterModule<ImageEncoder>("visual", config.IsVisionTransformer
-            ? new VisionTransformer(config.ImageResolution, config.PatchSize, config.VisionWidth, config.VisionLayers[0],
-                config.VisionHeads, config.EmbedDim, generator)
-            : new ModifiedResNet(config.VisionLayers, config.VisionWidth, config.VisionHeads, config.EmbedDim, config.ImageResolution, generator));
+        Visual = RegisterModule("visual", ImageEncoder.Create(config, generator));
         Transformer = RegisterModule("transformer", new Transformer(config.TextWidth, config.TextLayers, Math.Max(1, textHeads), generator));
         TokenEmbedding = RegisterModule("token_embedding", new Embedding(config.VocabSize, config.TextWidth, generator));
         PositionalEmbedding = RegisterParameter("positional_embedding", Init.Normal([config.ContextLength, config.TextWidth], 0.01, generator));

@@ -1,3 +1,4 @@
+using Ham.Torch;
 using Ham.Torch.Modules;
 
 namespace Ham.Clip.Model;
@@ -10,4 +11,10 @@ public abstract class ImageEncoder : Layer
 
     /// <summary>The joint embedding size.</summary>
     public abstract long OutputDim { get; }
+
+    /// <summary>A randomly initialized image tower of the shape <paramref name="config"/> describes.</summary>
+    public static ImageEncoder Create(ClipConfig config, Generator generator) => config.IsVisionTransformer
+        ? new VisionTransformer(config.ImageResolution, config.PatchSize, config.VisionWidth, config.VisionLayers[0],
+            config.VisionHeads, config.EmbedDim, generator)
+        : new ModifiedResNet(config.VisionLayers, config.VisionWidth, config.VisionHeads, config.EmbedDim, config.ImageResolution, generator);
 }

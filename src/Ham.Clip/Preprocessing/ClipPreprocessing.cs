@@ -1,4 +1,5 @@
 using Ham.Data.Images;
+using Ham.Data.Transforms;
 using Ham.Torch;
 
 namespace Ham.Clip.Preprocessing;
@@ -24,16 +25,7 @@ public static class ClipPreprocessing
     }
 
     /// <summary>One image as a (3, size, size) float32 tensor, normalized.</summary>
-    public static Tensor ToTensor(RgbImage image, int size)
-    {
-        var crop = ResizeAndCrop(image, size);
-        var values = new float[3 * size * size];
-        int plane = size * size;
-        for (int i = 0; i < plane; i++)
-            for (int c = 0; c < 3; c++)
-                values[c * plane + i] = (crop.Pixels[i * 3 + c] / 255f - Mean[c]) / Std[c];
-        return Tensor.FromArray(values, 3, size, size);
-    }
+    public static Tensor ToTensor(RgbImage image, int size) => ImageTensor.Normalized(ResizeAndCrop(image, size), Mean, Std);
 
     /// <summary>A (N, 3, size, size) batch.</summary>
     public static Tensor Batch(IEnumerable<RgbImage> images, int size)

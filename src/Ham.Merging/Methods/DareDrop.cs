@@ -18,14 +18,5 @@ static class DareDrop
         return delta * keep / (1 - drop);
     }
 
-    /// <summary>FNV-1a over the seed, the model index and the name's UTF-16 code units.</summary>
-    static ulong SeedOf(long seed, int model, string name)
-    {
-        ulong hash = 14695981039346656037UL;
-        void Mix(ulong value) { hash ^= value; hash *= 1099511628211UL; }
-        Mix((ulong)seed);
-        Mix((ulong)model);
-        foreach (char c in name) Mix(c);
-        return hash;
-    }
+    static ulong SeedOf(long seed, int model, string name) => Generator.DeriveSeed([seed, model, .. name.Select(c => (long)c)]);
 }

@@ -6,6 +6,9 @@ namespace Ham.Merging.Methods;
 /// Per-model magnitude thresholds of TIES and RHM: the exact rank-k |v_i| over all merged
 /// tensors of model i (trim scope "model", by <see cref="MagnitudeSelection"/>) or over one
 /// tensor (scope "tensor"). Magnitudes are compared in float32 both when selecting and when masking.
+/// A tensor the model did not change at all (v_i = 0 everywhere: a frozen part, such as the text
+/// tower of a CLIP whose vision encoder was fine-tuned) is left out of that model's population, so
+/// an encoder merges the same whether it is saved alone or inside the full CLIP.
 /// </summary>
 static class MagnitudeThresholds
 {
@@ -28,6 +31,11 @@ static class MagnitudeThresholds
             Tensor magnitude;
             using (new DisposeScope())
                 magnitude = Magnitude(deltaOf(model, name)).DetachFromScope();
+            if (magnitude.Max().Item() == 0)
+            {
+                magnitude.Dispose();
+                continue;
+            }
             yield return magnitude;
         }
     }

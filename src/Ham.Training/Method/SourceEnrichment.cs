@@ -24,12 +24,17 @@ public static class SourceEnrichment
         {
             if (confidence[i].Count != n)
                 throw new ArgumentException($"model {i} has confidences on {confidence[i].Count} batches, expected {n}");
-            double tau = confidence[i][i].Mean().Item();
-            selected[i] = new long[n][];
-            for (int j = 0; j < n; j++)
-                selected[i][j] = j == i ? [] : confidence[i][j].Gt(tau).NonZero().Flatten().ToArray<long>();
+            selected[i] = SelectFor(i, confidence[i]);
         }
         return selected;
+    }
+
+    /// <summary>Model <paramref name="model"/>'s row of <see cref="Select"/>: for each batch j, the indices that join its batch.</summary>
+    public static long[][] SelectFor(int model, IReadOnlyList<Tensor> confidence)
+    {
+        using var scope = new DisposeScope();
+        double tau = confidence[model].Mean().Item();
+        return confidence.Select((c, j) => j == model ? [] : c.Gt(tau).NonZero().Flatten().ToArray<long>()).ToArray();
     }
 
     /// <summary>Max softmax probability per row of logits (N, C), without gradient.</summary>

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Ham.Training;
+using Spectre.Console;
+
+namespace Ham.Cli.Commands;
+
+/// <summary>`ham train`: HAM, per-source or ERM training on one DomainBed split, with evaluation and a merged model.</summary>
+static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "dataset folder: DIR/<domain>/<class>/<image>", Required = true };
+        var testDomain = new Option<string>("--test-domain") { Description = "the held-out domain", Required = true };
+        var model = new Option<string>("--model") { Description = "starting CLIP checkpoint", Required = true };
+        var output = new Option<string>("--out") { Description = "run folder", Required = true };
+        var method = new Option<string>("--method") { Description = "ham, erm or per-source", DefaultValueFactory = _ => "ham" };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int>("--batch") { Description = "images per source per step", DefaultValueFactory = _ => 24 };
+        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 5e-6 };
+        var lambda = new Option<double>("--lambda") { Description = "OPA sign-loss weight", DefaultValueFactory = _ => 1.0 };
+        var trim = new Option<double>("--trim") { Description = "rhm trim ratio", DefaultValueFactory = _ => 0.2 };
+        var beta = new Option<double>("--beta") { Description = "Beta(beta, beta) historical average", DefaultValueFactory = _ => 0.5 };
+        var sae = new Option<string>("--sae") { Description = "on or off", DefaultValueFactory = _ => "on" };
+        var merge = new Option<string>("--merge") { Description = "merge method name", DefaultValueFactory = _ => "rhm" };
+        var loss = new Option<string>("--loss") { Description = "ce or mms (CLIPood's margin metric softmax)", DefaultValueFactory = _ => "ce" };
+        var margin = new Option<double>("--margin") { DefaultValueFactory = _ => 0.3 };
+        var imageSize = new Option<int>("--image-size") { Description = "must equal the model's input resolution (default)" };
+        var seed = new Option<int>("--seed");
+        var trialSeed = new Option<int>("--trial-seed");
+        var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 100 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 100 };
+        var resume = new Option<bool>("--resume") { Description = "continue from the run folder's checkpoint" };
+        var command = new Command("train", "Train source models (HAM, per-source) or one ERM model and evaluate on the held-out domain.")
+            { data, testDomain, model, output, method, steps, batch, lr, lambda, trim, beta, sae, merge, loss, margin, imageSize, seed, trialSeed, evalEvery, checkpointEvery, resume };
+        command.SetAction(parse => Run(new TrainingOptions
+        {
+            DataDir = parse.GetValue(data)!, TestDomain = parse.GetValue(testDomain)!, ModelPath = parse.GetValue(model)!, OutDir = parse.GetValue(output)!,
+            Method = parse.GetValue(method) switch
+            {
+                "ham" => TrainingMethod.Ham, "erm" => TrainingMethod.Erm, "per-source" => TrainingMethod.PerSource,
+                var m => throw new ArgumentException($"--method must be ham, erm or per-source, got '{m}'"),
+            },
+            Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Lambda = parse.GetValue(lambda),
+            Trim = parse.GetValue(trim), Beta = parse.GetValue(beta),
+            Sae = parse.GetValue(sae) switch { "on" => true, "off" => false, var s => throw new ArgumentException($"--sae must be on or off, got '{s}'") },
+            Merge = parse.GetValue(merge)!,
+            Loss = parse.GetValue(loss) switch { "ce" => LossKind.CrossEntropy, "mms" => LossKind.MarginMetricSoftmax, var l => throw new ArgumentException($"--loss must be ce or mms, got '{l}'") },
+            Margin = parse.GetValue(margin), ImageSize = parse.GetValue(imageSize), Seed = parse.GetValue(seed), TrialSeed = parse.GetValue(trialSeed),
+            EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery), Resume = parse.GetValue(resume),
+            StopAfter = Environment.GetEnvironmentVariable("HAM_STOP_AFTER") is { } stop ? int.Parse(stop) : null,
+        }));
+        return command;
+    }
+
+    static int Run(TrainingOptions options)
+    {
+        JsonObject results = null!;
+        using (var trainer = new LockstepTrainer(options))
+        {
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask($"{options.Method.ToString().ToLowerInvariant()} (test: {Markup.Escape(options.TestDomain)})", maxValue: options.Steps);
+                    results = trainer.Run((step, status) => { task.Value = step; task.Description = $"{status} {step}/{options.Steps}"; });
+                });
+        }
+        if (!results.ContainsKey("test_accuracy"))
+        {
+            Console.WriteLine($"stopped at step {results["step"]}; continue with --resume");
+            return 0;
+        }
+        AnsiConsole.Write(ResultsTable(results));
+        return 0;
+    }
+
+    public static Table ResultsTable(JsonObject results)
+    {
+        var table = new Table().Title(Markup.Escape($"{results["method"]}, test domain {results["test_domain"]}"))
+            .AddColumn("model").AddColumn(new TableColumn("val %").RightAligned()).AddColumn(new TableColumn("test %").RightAligned());
+        foreach (var (name, node) in results["variants"]!.AsObject())
+            if (node is JsonObject variant)
+                table.AddRow(name.Replace('_', ' '), $"{100 * variant["val"]!.GetValue<double>():F2}", $"{100 * variant["test"]!.GetValue<double>():F2}");
+        return table;
+    }
+}

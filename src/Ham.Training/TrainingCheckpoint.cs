@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Ham.Torch;
+using Ham.Torch.Serialization;
+
+namespace Ham.Training;
+
+/// <summary>
+/// Everything a run needs to continue bit for bit: per model its weights, AdamW state and
+/// historical average (with S_t), plus the step and the model-selection record. Batches are a
+/// pure function of the step (<see cref="TrainingBatches"/>), so no sampler or RNG state is
+/// needed. Written to checkpoint.tmp/ and swapped in by renames: a kill at any moment leaves
+/// either the old or the new checkpoint whole.
+/// </summary>
+static class TrainingCheckpoint
+{
+    public static void Save(string runDir, IReadOnlyList<SourceModel> models, int step, JsonObject state)
+    {
+        string final = Path.Combine(runDir, "checkpoint"), temp = final + ".tmp", old = final + ".old";
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        for (int i = 0; i < models.Count; i++)
+        {
+            var model = models[i];
+            SafetensorsWriter.Save(Path.Combine(temp, $"model{i}.safetensors"), model.Encoder.StateDict());
+            SafetensorsWriter.Save(Path.Combine(temp, $"optimizer{i}.safetensors"), model.Optimizer.StateDict());
+            SafetensorsWriter.Save(Path.Combine(temp, $"average{i}.safetensors"),
+                model.Average.Average.Select((t, j) => KeyValuePair.Create(j.ToString("D5"), t)));
+            state[$"average_weight_sum_{i}"] = model.Average.WeightSum;
+        }
+        state["step"] = step;
+        AtomicText.WriteJson(Path.Combine(temp, "state.json"), state);
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        if (Directory.Exists(final)) Directory.Move(final, old);
+        Directory.Move(temp, final);
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>Restores the models and returns the saved state (with "step"); null when there is no checkpoint.</summary>
+    public static JsonObject? Load(string runDir, IReadOnlyList<SourceModel> models)
+    {
+        string dir = Path.Combine(runDir, "checkpoint");
+        if (!Directory.Exists(dir))
+        {
+            // A kill between the two renames leaves the previous checkpoint as checkpoint.old.
+            if (Directory.Exists(dir + ".old")) Directory.Move(dir + ".old", dir);
+            else return null;
+        }
+        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "state.json")))!.AsObject();
+        int step = state["step"]!.GetValue<int>();
+        using var scope = new DisposeScope();
+        for (int i = 0; i < models.Count; i++)
+        {
+            var model = models[i];
+            model.Encoder.LoadStateDict(SafetensorsFile.Load(Path.Combine(dir, $"model{i}.safetensors")));
+            model.Optimizer.LoadStateDict(SafetensorsFile.Load(Path.Combine(dir, $"optimizer{i}.safetensors")));
+            var average = SafetensorsFile.Load(Path.Combine(dir, $"average{i}.safetensors"));
+            model.Average.Restore(average.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList(),
+                state[$"average_weight_sum_{i}"]!.GetValue<double>(), step);
+        }
+        return state;
+    }
+}
