@@ -52,7 +52,9 @@ public static class ModelMerger
         {
             using var scope = new DisposeScope();
             var dtype = inputs.Reference.Describe(name).DType;
-            var tensor = method.Merges(inputs, name) ? method.Merge(inputs, name).To(dtype) : inputs.Reference.Read(name);
+            // A tensor no model changed (a frozen part) is copied, not recomputed as theta0 + 0,
+            // which would turn the base's -0.0 into +0.0.
+            var tensor = method.Merges(inputs, name) && !inputs.Unchanged(name) ? method.Merge(inputs, name).To(dtype) : inputs.Reference.Read(name);
             write(name, tensor);
             progress?.Invoke(++done, inputs.Names.Count);
         }

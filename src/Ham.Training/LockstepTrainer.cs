@@ -107,7 +107,7 @@ public sealed class LockstepTrainer : IDisposable
                 progress?.Invoke(step, "evaluating");
                 TrackBestValidation(step, state);
             }
-            if (step % _options.CheckpointEvery == 0 || step == stopAt)
+            if (step % _options.CheckpointEvery == 0 || step == _options.Steps)
                 TrainingCheckpoint.Save(dir, _models, step, state);
             progress?.Invoke(step, "training");
         }

@@ -46,7 +46,7 @@ public sealed record TrainingOptions
     public bool Resume { get; init; }
     public LossKind Loss { get; init; } = LossKind.CrossEntropy;
     public double Margin { get; init; } = 0.3;
-    /// <summary>Stop (as if killed) after this many steps of this process; for resume tests.</summary>
+    /// <summary>Stop after this many steps of this process without saving, as a kill would (resume tests; HAM_STOP_AFTER).</summary>
     public int? StopAfter { get; init; }
 
     public bool UsesSae => Method == TrainingMethod.Ham && Sae;

@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using Ham.Tests.Cli;
+using Ham.Torch;
+using Ham.Torch.Serialization;
+using Ham.Training;
+
+namespace Ham.Tests.Training;
+
+/// <summary>Short training runs of the fixture's tiny CLIP on PACS-mini (32 px).</summary>
+[Collection(nameof(ConsoleCapture))]
+public class TrainerTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("ham-train").FullName;
+    static readonly string Model = SharedData.Path("fixtures", "clip", "vit-tiny", "openai.safetensors");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    TrainingOptions Options(string name, TrainingMethod method = TrainingMethod.Ham) => new()
+    {
+        DataDir = SharedData.Path("data", "PACS-mini"), TestDomain = "sketch", ModelPath = Model, OutDir = Path.Combine(_dir, name),
+        Method = method, Steps = 6, Batch = 4, LearningRate = 1e-4, EvalEvery = 3, CheckpointEvery = 2, Seed = 5,
+    };
+
+    static JsonObject Train(TrainingOptions options)
+    {
+        using var trainer = new LockstepTrainer(options);
+        return trainer.Run();
+    }
+
+    [Fact]
+    public void MergedModelEqualsHamMergeOfTheSavedSourceModels()
+    {
+        var results = Train(Options("ham"));
+        Assert.InRange(results["test_accuracy"]!.GetValue<double>(), 0, 1);
+        string run = Path.Combine(_dir, "ham");
+        var sources = Directory.GetFiles(Path.Combine(run, "sources")).Order().ToArray();
+        Assert.Equal(["art_painting.safetensors", "cartoon.safetensors", "photo.safetensors"], sources.Select(Path.GetFileName));
+        var (code, output) = ConsoleCapture.Run(["merge", "--method", "rhm", "--trim", "0.2", "--base", Model, "--models", .. sources, "--out", Path.Combine(_dir, "merged.safetensors")]);
+        Assert.True(code == 0, output);
+
+        using var scope = new DisposeScope();
+        var trained = SafetensorsFile.Load(Path.Combine(run, "model.safetensors"));
+        var merged = SafetensorsFile.Load(Path.Combine(_dir, "merged.safetensors"));
+        Assert.Equal(trained.Keys.Order(), merged.Keys.Order());
+        // `ham merge` writes in the base's dtype (the fixture is fp16); the trainer keeps fp32.
+        foreach (var (name, tensor) in trained)
+            Assert.True(tensor.To(merged[name].DType).Contiguous().Bytes.SequenceEqual(merged[name].Bytes), name);
+        // Training moved the vision encoder and left the text tower alone.
+        var start = Ham.Clip.Checkpoints.ClipCheckpoint.ReadStateDict(Model);
+        Assert.True((trained["visual.proj"] - start["visual.proj"].To(DType.Float32)).Abs().Max().Item() > 0);
+        Assert.Equal(0, (trained["text_projection"] - start["text_projection"].To(DType.Float32)).Abs().Max().Item());
+    }
+
+    [Fact]
+    public void ARunKilledAndResumedEndsWithTheSameBits()
+    {
+        Train(Options("straight"));
+        var killed = Options("resumed") with { StopAfter = 3 };     // dies after step 3; last checkpoint at step 2
+        Train(killed);
+        Assert.Equal(2, JsonNode.Parse(File.ReadAllText(Path.Combine(killed.OutDir, "checkpoint", "state.json")))!["step"]!.GetValue<int>());
+        Train(killed with { StopAfter = null, Resume = true });
+
+        foreach (string file in new[] { "model.safetensors", "sources/cartoon.safetensors", "log.jsonl" })
+            Assert.True(FilesEqual(Path.Combine(_dir, "straight", file), Path.Combine(killed.OutDir, file)), file);
+        var a = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "straight", "results.json")))!;
+        var b = JsonNode.Parse(File.ReadAllText(Path.Combine(killed.OutDir, "results.json")))!;
+        Assert.Equal(a.ToJsonString(), b.ToJsonString());
+    }
+
+    /// <summary>The log's per-step seconds differ between runs; everything else must not.</summary>
+    static bool FilesEqual(string a, string b) => a.EndsWith(".jsonl")
+        ? File.ReadLines(a).Select(WithoutSeconds).SequenceEqual(File.ReadLines(b).Select(WithoutSeconds))
+        : File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
+
+    static string WithoutSeconds(string line)
+    {
+        var record = JsonNode.Parse(line)!.AsObject();
+        record.Remove("seconds");
+        return record.ToJsonString();
+    }
+
+    [Theory]
+    [InlineData(TrainingMethod.Erm)]
+    [InlineData(TrainingMethod.PerSource)]
+    public void BaselinesWriteResultsAndTheRunFolder(TrainingMethod method)
+    {
+        var options = Options(method.ToString(), method) with { Steps = 2, EvalEvery = 2 };
+        var results = Train(options);
+        foreach (string key in new[] { "test_accuracy", "val_accuracy", "zero_shot_accuracy" })
+            Assert.InRange(results[key]!.GetValue<double>(), 0, 1);
+        Assert.Equal(4, results["per_domain"]!.AsObject().Count);
+        foreach (string file in new[] { "run.json", "log.jsonl", "split.json", "model.safetensors", "losses.svg" })
+            Assert.True(File.Exists(Path.Combine(options.OutDir, file)), file);
+        var log = File.ReadLines(Path.Combine(options.OutDir, "log.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+        int perStep = method == TrainingMethod.Erm ? 1 : 3;
+        Assert.Equal(2 * perStep, log.Count(r => r!["source"] is not null));
+        // No enrichment and no sign loss outside HAM; ERM's batch is every source's batch.
+        Assert.All(log.Where(r => r!["source"] is not null), r =>
+        {
+            Assert.Null(r!["enriched"]);
+            Assert.Equal(0, r["sign"]!.GetValue<double>());
+            Assert.Equal(method == TrainingMethod.Erm ? 12 : 4, r["batch"]!.GetValue<int>());
+        });
+    }
+}
