@@ -26,11 +26,10 @@ public static class MagnitudeSelection
         long count = 0;
         foreach (var t in magnitudes())
             using (t)
-            {
-                var bits = BitsOf(t);
-                foreach (uint b in bits) high[b >> 16]++;
-                count += bits.Length;
-            }
+                count += Histogram(t, high, bucket: null);
+        // Bit patterns at or above +inf's are infinities, NaNs or negative numbers.
+        for (int b = 0x7F80; b < Buckets; b++)
+            if (high[b] > 0) throw new ArgumentException("magnitudes must be finite and non-negative (found an infinity, a NaN or a negative value)");
         long rank = rankOf(count);
         if (rank == 0) return null;
         if (rank < 0 || rank > count) throw new ArgumentOutOfRangeException(nameof(rankOf), rank, $"rank must be in 1..{count}");
@@ -39,10 +38,7 @@ public static class MagnitudeSelection
         var low = new long[Buckets];
         foreach (var t in magnitudes())
             using (t)
-            {
-                foreach (uint b in BitsOf(t))
-                    if (b >> 16 == bucket) low[b & 0xFFFF]++;
-            }
+                Histogram(t, low, bucket);
         var (lowBits, _) = Locate(low, rankInBucket);
         return BitConverter.UInt32BitsToSingle(((uint)bucket << 16) | (uint)lowBits);
     }
@@ -58,13 +54,36 @@ public static class MagnitudeSelection
         throw new InvalidOperationException("the tensors changed between the two passes of the selection");
     }
 
-    static ReadOnlySpan<uint> BitsOf(Tensor t)
+    /// <summary>
+    /// Adds the tensor's entries to <paramref name="histogram"/>: by their high 16 bits, or, for
+    /// entries whose high bits are <paramref name="bucket"/>, by their low 16 bits. Chunks are
+    /// counted in parallel into private histograms. Returns the number of entries.
+    /// </summary>
+    static unsafe long Histogram(Tensor t, long[] histogram, int? bucket)
     {
         if (t.DType != DType.Float32 || !t.IsContiguous || t.Device != Device.CPU)
             throw new ArgumentException($"magnitudes must be contiguous float32 CPU tensors, got {t}");
-        var bits = MemoryMarshal.Cast<byte, uint>(t.Bytes);
-        foreach (uint b in bits)
-            if (b > 0x7F800000u) throw new ArgumentException("magnitudes must be non-negative numbers (found a NaN or a negative value)");
-        return bits;
+        var span = MemoryMarshal.Cast<byte, uint>(t.Bytes);
+        int length = span.Length;
+        const int chunk = 1 << 20;
+        fixed (uint* bits = span)
+        {
+            uint* pointer = bits;
+            Parallel.For(0, (length + chunk - 1) / chunk, () => new long[Buckets], (c, _, local) =>
+            {
+                int end = Math.Min(length, (c + 1) * chunk);
+                if (bucket is not { } high)
+                    for (int i = c * chunk; i < end; i++) local[pointer[i] >> 16]++;
+                else
+                    for (int i = c * chunk; i < end; i++)
+                        if (pointer[i] >> 16 == high) local[pointer[i] & 0xFFFF]++;
+                return local;
+            }, local =>
+            {
+                lock (histogram)
+                    for (int i = 0; i < Buckets; i++) histogram[i] += local[i];
+            });
+        }
+        return length;
     }
 }

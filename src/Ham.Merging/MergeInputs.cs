@@ -51,14 +51,9 @@ public sealed class MergeInputs
     /// <summary>All theta_i for <paramref name="name"/>.</summary>
     public Tensor[] ReadModels(string name) => Enumerable.Range(0, Models.Count).Select(i => ReadModel(i, name)).ToArray();
 
-    /// <summary>Whether every model holds the base's values for <paramref name="name"/> (a frozen tensor).</summary>
-    public bool Unchanged(string name)
-    {
-        if (Base is null || !IsFloatingPoint(name) || !AllModelsHave(name)) return false;
-        using var scope = new DisposeScope();
-        var theta0 = ReadBase(name);
-        return Enumerable.Range(0, Models.Count).All(i => ReadModel(i, name).Eq(theta0).All().Item() != 0);
-    }
+    /// <summary>Whether every model holds the base's exact bytes for <paramref name="name"/> (a frozen tensor).</summary>
+    public bool Unchanged(string name) =>
+        Base is not null && IsFloatingPoint(name) && AllModelsHave(name) && Models.All(m => m.SameAs(Base, name));
 
     /// <summary>The task vector v_i = theta_i - theta0 of model <paramref name="model"/> for <paramref name="name"/>.</summary>
     public Tensor ReadDelta(int model, string name)
