@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(ZeroShotCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return CommandLineErrors.Invoke(root, args);
     }

@@ -21,7 +21,7 @@ static class ZeroShotCommand
         return command;
     }
 
-    static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch)
+    internal static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch)
     {
         if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
         var dataset = DomainDataset.Open(dataDir);
