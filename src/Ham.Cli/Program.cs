@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return CommandLineErrors.Invoke(root, args);
     }

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Ham.Data.Synthetic;
+using Ham.Training.Pretraining;
+using Spectre.Console;
+
+namespace Ham.Cli.Commands;
+
+/// <summary>`ham pretrain`: a tiny CLIP trained contrastively on a captioned corpus (e.g. `ham data synth`'s).</summary>
+static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "a `ham data synth` folder, or a captions.tsv (image<TAB>caption per line)", Required = true };
+        var output = new Option<string>("--out") { Description = "output .safetensors (OpenAI names)", Required = true };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => new PretrainingOptions().Steps };
+        var seed = new Option<int>("--seed");
+        var command = new Command("pretrain", "Pretrain a tiny CLIP on a captioned corpus (reused when already made from the same data and options).") { data, output, steps, seed };
+        command.SetAction(parse =>
+        {
+            var options = new PretrainingOptions { Steps = parse.GetValue(steps), Seed = parse.GetValue(seed) };
+            Run(parse.GetValue(data)!, parse.GetValue(output)!, options);
+            return 0;
+        });
+        return command;
+    }
+
+    public static void Run(string data, string output, PretrainingOptions options)
+    {
+        string captions = Directory.Exists(data) ? SyntheticBenchmark.CorpusCaptions(data) : data;
+        if (!File.Exists(captions)) throw new FileNotFoundException($"no captions at {captions}; run `ham data synth --out DIR` first", captions);
+        bool trained = false;
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("pretraining tiny CLIP", maxValue: options.Steps);
+                trained = ContrastivePretraining.Run(captions, output, options, (step, loss) =>
+                {
+                    task.Value = step;
+                    task.Description = $"pretraining tiny CLIP, loss {loss:F3}";
+                });
+                task.Value = options.Steps;
+            });
+        Console.WriteLine(trained ? $"wrote {output}" : $"{output} is already this model (reused)");
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Ham.Clip.Checkpoints;
+using Ham.Clip.Model;
+using Ham.Clip.Preprocessing;
+using Ham.Clip.Text;
+using Ham.Data.Datasets;
+using Ham.Torch;
+using Ham.Torch.Optim;
+
+namespace Ham.Training.Pretraining;
+
+/// <summary>Shape and schedule of the tiny CLIP `ham pretrain` makes.</summary>
+public sealed record PretrainingOptions
+{
+    public int Steps { get; init; } = 400;
+    public int Batch { get; init; } = 64;
+    public double LearningRate { get; init; } = 1e-3;
+    public int Resolution { get; init; } = 32;
+    public int Patch { get; init; } = 8;
+    public int Width { get; init; } = 128;
+    public int Layers { get; init; } = 4;
+    public int TextWidth { get; init; } = 128;
+    public int TextLayers { get; init; } = 3;
+    public int ContextLength { get; init; } = 16;
+    public int EmbedDim { get; init; } = 64;
+    public int Seed { get; init; }
+}
+
+/// <summary>
+/// Contrastive pretraining of a tiny CLIP from scratch (Radford et al. 2021, section 2.3): for a
+/// batch of N image-caption pairs, logits = exp(t) * I T^T over unit embeddings, and the loss is
+/// the mean of the cross-entropies over rows (image -> caption) and columns (caption -> image);
+/// the temperature t is learned. AdamW with linear warm-up then cosine decay. Captions are
+/// tokenized with CLIP's real tokenizer. The result is saved as OpenAI-named safetensors, so every
+/// command loads it like a released CLIP; a file made from the same data and options is reused.
+/// </summary>
+public static class ContrastivePretraining
+{
+    /// <summary>Trains on DIR/captions.tsv ("relative/image/path\tcaption") and writes <paramref name="output"/>; returns false when reused.</summary>
+    public static bool Run(string captionsPath, string output, PretrainingOptions options, Action<int, double>? progress = null)
+    {
+        string settings = JsonSerializer.Serialize(options) + "|" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(captionsPath)));
+        if (File.Exists(output))
+        {
+            using var existing = Ham.Torch.Serialization.SafetensorsFile.Open(output);
+            if (existing.Metadata.GetValueOrDefault("ham.pretrain") == settings) return false;
+        }
+        var (images, captions) = ReadCaptions(captionsPath);
+        var config = new ClipConfig(options.EmbedDim, options.Resolution, [options.Layers], options.Width, options.Patch,
+            options.ContextLength, 49408, options.TextWidth, options.TextLayers);
+        using var generator = new Generator((ulong)options.Seed);
+        using var clip = new ClipModel(config, generator);
+        using var tokens = ClipTokenizer.OpenAi.TokenizeBatch(captions, options.ContextLength, truncate: true);
+        using var batches = new TrainingBatches([images], options.Batch, options.Resolution, options.Seed, ClipPreprocessing.Mean, ClipPreprocessing.Std);
+        using var optimizer = new AdamW(clip.Parameters(), options.LearningRate, weightDecay: 0.1);
+        var schedule = new WarmupCosineSchedule(options.LearningRate, options.Steps / 10, options.Steps);
+
+        for (int step = 1; step <= options.Steps; step++)
+        {
+            using var scope = new DisposeScope();
+            var (pixels, labels) = batches.Get(0, step);
+            var image = ClipModel.Normalize(clip.EncodeImage(pixels));
+            var text = ClipModel.Normalize(clip.EncodeText(tokens.IndexSelect(0, labels)));
+            var logits = Functional.MatMul(image, text.T) * clip.LogitScale.Clamp(max: Math.Log(100)).Exp();
+            var targets = Tensor.Arange(labels.Size(0));
+            var loss = (Functional.CrossEntropy(logits, targets) + Functional.CrossEntropy(logits.T, targets)) / 2;
+            optimizer.ZeroGrad();
+            loss.Backward();
+            schedule.Apply(optimizer, step - 1);
+            optimizer.Step();
+            progress?.Invoke(step, loss.Item());
+        }
+        ClipCheckpoint.SaveOpenAi(clip, output, new Dictionary<string, string> { ["ham.pretrain"] = settings });
+        return true;
+    }
+
+    /// <summary>The corpus as labelled images (label = caption index) and the captions.</summary>
+    static (List<LabelledImage> Images, List<string> Captions) ReadCaptions(string path)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var images = new List<LabelledImage>();
+        var captions = new List<string>();
+        int lineNumber = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (line.Length == 0) continue;
+            int tab = line.IndexOf('\t');
+            if (tab <= 0) throw new InvalidDataException($"{path}, line {lineNumber}: expected 'image<TAB>caption', got \"{line}\"");
+            images.Add(new LabelledImage(Path.Combine(dir, line[..tab]), captions.Count));
+            captions.Add(line[(tab + 1)..]);
+        }
+        if (captions.Count == 0) throw new InvalidDataException($"{path}: no captions");
+        return (images, captions);
+    }
+}
