@@ -14,10 +14,11 @@ static class PretrainCommand
         var output = new Option<string>("--out") { Description = "output .safetensors (OpenAI names)", Required = true };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => new PretrainingOptions().Steps };
         var seed = new Option<int>("--seed");
-        var command = new Command("pretrain", "Pretrain a tiny CLIP on a captioned corpus (reused when already made from the same data and options).") { data, output, steps, seed };
+        var patch = new Option<int>("--patch") { DefaultValueFactory = _ => new PretrainingOptions().Patch };
+        var command = new Command("pretrain", "Pretrain a tiny CLIP on a captioned corpus (reused when already made from the same data and options).") { data, output, steps, seed, patch };
         command.SetAction(parse =>
         {
-            var options = new PretrainingOptions { Steps = parse.GetValue(steps), Seed = parse.GetValue(seed) };
+            var options = new PretrainingOptions { Steps = parse.GetValue(steps), Seed = parse.GetValue(seed), Patch = parse.GetValue(patch) };
             Run(parse.GetValue(data)!, parse.GetValue(output)!, options);
             return 0;
         });

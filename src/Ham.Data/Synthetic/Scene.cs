@@ -9,7 +9,7 @@ public sealed record Scene(string Shape, int Colour, double Angle, double Scale,
     public static Scene Random(string shape, System.Random random) => new(
         shape,
         random.Next(Palette.Colours.Count),
-        random.NextDouble() * 2 * Math.PI,
+        (random.NextDouble() - 0.5) * 1.0,   // within about +-30 degrees of upright
         0.5 + random.NextDouble() * 0.35,
         (random.NextDouble() - 0.5) * 0.35,
         (random.NextDouble() - 0.5) * 0.35,
