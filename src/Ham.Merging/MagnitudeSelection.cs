@@ -20,27 +20,47 @@ public static class MagnitudeSelection
     /// the rank is 0. <paramref name="magnitudes"/> is enumerated twice and must yield the same
     /// non-negative float32 values both times; the caller's tensors are disposed after use.
     /// </summary>
-    public static float? KthSmallest(Func<IEnumerable<Tensor>> magnitudes, Func<long, long> rankOf)
-    {
-        var high = new long[Buckets];
-        long count = 0;
-        foreach (var t in magnitudes())
-            using (t)
-                count += Histogram(t, high, bucket: null);
-        // Bit patterns at or above +inf's are infinities, NaNs or negative numbers.
-        for (int b = 0x7F80; b < Buckets; b++)
-            if (high[b] > 0) throw new ArgumentException("magnitudes must be finite and non-negative (found an infinity, a NaN or a negative value)");
-        long rank = rankOf(count);
-        if (rank == 0) return null;
-        if (rank < 0 || rank > count) throw new ArgumentOutOfRangeException(nameof(rankOf), rank, $"rank must be in 1..{count}");
+    public static float? KthSmallest(Func<IEnumerable<Tensor>> magnitudes, Func<long, long> rankOf) =>
+        KthSmallestOfEach(() => magnitudes().Select(t => new Tensor?[] { t }), 1, rankOf)[0];
 
-        var (bucket, rankInBucket) = Locate(high, rank);
-        var low = new long[Buckets];
-        foreach (var t in magnitudes())
-            using (t)
-                Histogram(t, low, bucket);
-        var (lowBits, _) = Locate(low, rankInBucket);
-        return BitConverter.UInt32BitsToSingle(((uint)bucket << 16) | (uint)lowBits);
+    /// <summary>
+    /// <see cref="KthSmallest"/> for <paramref name="selections"/> populations at once, in the
+    /// same two sweeps: each yielded array holds one tensor per population (null: nothing from
+    /// this step for that population). Lets a merge read each tensor once per pass for all models.
+    /// </summary>
+    public static float?[] KthSmallestOfEach(Func<IEnumerable<Tensor?[]>> magnitudes, int selections, Func<long, long> rankOf)
+    {
+        var high = Enumerable.Range(0, selections).Select(_ => new long[Buckets]).ToArray();
+        var count = new long[selections];
+        foreach (var group in magnitudes())
+            for (int i = 0; i < selections; i++)
+                if (group[i] is { } t)
+                    using (t)
+                        count[i] += Histogram(t, high[i], bucket: null);
+
+        var result = new float?[selections];
+        var target = new (int Bucket, long Rank)?[selections];
+        for (int i = 0; i < selections; i++)
+        {
+            // Bit patterns at or above +inf's are infinities, NaNs or negative numbers.
+            for (int b = 0x7F80; b < Buckets; b++)
+                if (high[i][b] > 0) throw new ArgumentException("magnitudes must be finite and non-negative (found an infinity, a NaN or a negative value)");
+            long rank = rankOf(count[i]);
+            if (rank < 0 || rank > count[i]) throw new ArgumentOutOfRangeException(nameof(rankOf), rank, $"rank must be in 0..{count[i]}");
+            if (rank > 0) target[i] = Locate(high[i], rank);
+        }
+        if (target.All(t => t is null)) return result;
+
+        var low = Enumerable.Range(0, selections).Select(_ => new long[Buckets]).ToArray();
+        foreach (var group in magnitudes())
+            for (int i = 0; i < selections; i++)
+                if (group[i] is { } t)
+                    using (t)
+                        if (target[i] is { } bucket) Histogram(t, low[i], bucket.Bucket);
+        for (int i = 0; i < selections; i++)
+            if (target[i] is { } bucket)
+                result[i] = BitConverter.UInt32BitsToSingle(((uint)bucket.Bucket << 16) | (uint)Locate(low[i], bucket.Rank).Bucket);
+        return result;
     }
 
     /// <summary>The bucket holding the <paramref name="rank"/>-th entry, and the rank within it.</summary>

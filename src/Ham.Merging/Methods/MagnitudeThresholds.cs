@@ -14,29 +14,32 @@ static class MagnitudeThresholds
 {
     public static Tensor Magnitude(Tensor delta) => delta.Abs().To(DType.Float32).Contiguous();
 
-    /// <summary>Model scope: one threshold per model (null: keep everything).</summary>
+    /// <summary>
+    /// Model scope: one threshold per model (null: keep everything), all models selected in the
+    /// same two sweeps over the tensors.
+    /// </summary>
     public static float?[] OverModel(MergeInputs inputs, Func<int, string, Tensor> deltaOf, Func<long, long> rankOf) =>
-        Enumerable.Range(0, inputs.Models.Count)
-            .Select(i => MagnitudeSelection.KthSmallest(() => Magnitudes(inputs, i, deltaOf), rankOf))
-            .ToArray();
+        MagnitudeSelection.KthSmallestOfEach(() => Magnitudes(inputs, deltaOf), inputs.Models.Count, rankOf);
 
     /// <summary>Tensor scope: the threshold of one task vector.</summary>
     public static float? OverTensor(Tensor delta, Func<long, long> rankOf) =>
         MagnitudeSelection.KthSmallest(() => [Magnitude(delta)], rankOf);
 
-    static IEnumerable<Tensor> Magnitudes(MergeInputs inputs, int model, Func<int, string, Tensor> deltaOf)
+    static IEnumerable<Tensor?[]> Magnitudes(MergeInputs inputs, Func<int, string, Tensor> deltaOf)
     {
         foreach (string name in inputs.FloatNames)
         {
-            Tensor magnitude;
+            if (inputs.Unchanged(name)) continue;
+            var group = new Tensor?[inputs.Models.Count];
             using (new DisposeScope())
-                magnitude = Magnitude(deltaOf(model, name)).DetachFromScope();
-            if (magnitude.Max().Item() == 0)
-            {
-                magnitude.Dispose();
-                continue;
-            }
-            yield return magnitude;
+                for (int i = 0; i < group.Length; i++)
+                {
+                    var magnitude = Magnitude(deltaOf(i, name)).DetachFromScope();
+                    // A tensor this model left exactly as it was is not part of its update.
+                    if (magnitude.Max().Item() == 0) magnitude.Dispose();
+                    else group[i] = magnitude;
+                }
+            yield return group;
         }
     }
 
