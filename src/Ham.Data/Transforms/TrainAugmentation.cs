@@ -13,7 +13,7 @@ namespace Ham.Data.Transforms;
 /// torchvision's order: crop parameters, the flip's torch.rand(1) &lt; 0.5, then (DomainBed) the
 /// jitter's randperm(4) and four factors, then the grayscale's torch.rand(1) &lt; 0.1.
 /// </summary>
-public sealed class TrainAugmentation(int size, float[] mean, float[] std, bool domainBedColor = false, double scaleMin = 0.7, double scaleMax = 1.0)
+public sealed class TrainAugmentation(int size, float[] mean, float[] std, bool domainBedColor = false, double scaleMin = 0.7, double scaleMax = 1.0) : ISampleTransform
 {
     readonly RandomResizedCrop crop = new(size, scaleMin, scaleMax);
     readonly ColorJitter? jitter = domainBedColor ? new ColorJitter(0.3, 0.3, 0.3, 0.3) : null;
@@ -22,6 +22,8 @@ public sealed class TrainAugmentation(int size, float[] mean, float[] std, bool 
     readonly float[] std = std.Length == 3 ? std : throw new ArgumentException("std needs 3 channels");
 
     public int Size => crop.Size;
+
+    public bool IsRandom => true;
 
     /// <summary>The augmented 8-bit image (before ToTensor).</summary>
     public RgbImage Apply(RgbImage image, Generator generator)
@@ -38,5 +40,6 @@ public sealed class TrainAugmentation(int size, float[] mean, float[] std, bool 
     public Tensor ApplyToTensor(RgbImage image, Generator generator) => ImageTensor.Normalized(Apply(image, generator), mean, std);
 
     /// <summary>The augmented image, normalized CHW, into <paramref name="destination"/> (3 * size * size floats): a loader's batch slot.</summary>
-    public void ApplyInto(RgbImage image, Generator generator, Span<float> destination) => ImageTensor.WriteNormalized(Apply(image, generator), mean, std, destination);
+    public void ApplyInto(RgbImage image, Generator? generator, Span<float> destination) =>
+        ImageTensor.WriteNormalized(Apply(image, generator ?? throw new ArgumentNullException(nameof(generator), "the training augmentation draws from a generator")), mean, std, destination);
 }
