@@ -9,5 +9,6 @@ static class DataCommand
     {
         DataInfoCommand.Create(),
         DataSplitCommand.Create(),
+        DataSynthCommand.Create(),
     };
 }
