@@ -60,7 +60,7 @@ public sealed class TrainingBatches : IDisposable
             var image = images[(int)picks[position]];
             using var generator = new Generator(Generator.DeriveSeed(_seed, source, step, position));
             var augmented = _augmentation.Apply(ImageCodec.Read(image.Path), generator);
-            ImageTensor.Normalize(augmented, _mean, _std, pixels.AsSpan(position * imageFloats, imageFloats));
+            ImageTensor.WriteNormalized(augmented, _mean, _std, pixels.AsSpan(position * imageFloats, imageFloats));
             labels[position] = image.Label;
         });
         return (pixels, labels);

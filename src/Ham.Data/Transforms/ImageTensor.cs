@@ -9,17 +9,22 @@ public static class ImageTensor
     public static Tensor Normalized(RgbImage image, float[] mean, float[] std)
     {
         var values = new float[3 * image.Width * image.Height];
-        Normalize(image, mean, std, values);
+        WriteNormalized(image, mean, std, values);
         return Tensor.FromArray(values, 3, image.Height, image.Width);
     }
 
-    /// <summary>Writes the CHW values into <paramref name="destination"/> (3 x height x width floats); no tensor, so any thread may call it.</summary>
-    public static void Normalize(RgbImage image, float[] mean, float[] std, Span<float> destination)
+    /// <summary>The same values written into a caller's buffer of exactly 3 * W * H floats (one slot of a batch).</summary>
+    public static void WriteNormalized(RgbImage image, float[] mean, float[] std, Span<float> destination)
     {
         int plane = image.Width * image.Height;
-        if (destination.Length != 3 * plane) throw new ArgumentException($"{image.Width}x{image.Height} image needs {3 * plane} floats, got {destination.Length}");
-        for (int i = 0; i < plane; i++)
-            for (int c = 0; c < 3; c++)
-                destination[c * plane + i] = (image.Pixels[i * 3 + c] / 255f - mean[c]) / std[c];
+        if (destination.Length != 3 * plane)
+            throw new ArgumentException($"a {image.Width}x{image.Height} image needs {3 * plane} floats, the destination has {destination.Length}");
+        byte[] pixels = image.Pixels;
+        for (int c = 0; c < 3; c++)
+        {
+            var channel = destination.Slice(c * plane, plane);
+            float m = mean[c], s = std[c];
+            for (int i = 0; i < plane; i++) channel[i] = (pixels[i * 3 + c] / 255f - m) / s;
+        }
     }
 }

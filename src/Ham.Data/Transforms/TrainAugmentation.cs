@@ -5,26 +5,41 @@ using Random = Ham.Torch.Random;
 namespace Ham.Data.Transforms;
 
 /// <summary>
-/// The training augmentation DomainBed and CLIPood use: RandomResizedCrop(size, scale=(0.7, 1.0))
-/// then RandomHorizontalFlip(0.5) (DomainBed datasets.py <c>augment_transform</c>, without its
-/// ColorJitter and RandomGrayscale), then ToTensor and Normalize with the model's mean and std.
-/// Every draw comes from the given generator, in torchvision's order: crop parameters, then the
-/// flip's torch.rand(1) &lt; 0.5.
+/// The training augmentation of DomainBed and CLIPood. CLIPood's (and Ham's default):
+/// RandomResizedCrop(size, scale=(0.7, 1.0)) then RandomHorizontalFlip(0.5). DomainBed's
+/// (domainbed/datasets.py <c>augment_transform</c>, with <paramref name="domainBedColor"/>) adds
+/// ColorJitter(0.3, 0.3, 0.3, 0.3) and RandomGrayscale(0.1) after the flip. Then ToTensor and
+/// Normalize with the model's mean and std. Every draw comes from the given generator, in
+/// torchvision's order: crop parameters, the flip's torch.rand(1) &lt; 0.5, then (DomainBed) the
+/// jitter's randperm(4) and four factors, then the grayscale's torch.rand(1) &lt; 0.1.
 /// </summary>
-public sealed class TrainAugmentation(int size, float[] mean, float[] std, double scaleMin = 0.7, double scaleMax = 1.0)
+public sealed class TrainAugmentation(int size, float[] mean, float[] std, bool domainBedColor = false, double scaleMin = 0.7, double scaleMax = 1.0) : ISampleTransform
 {
     readonly RandomResizedCrop crop = new(size, scaleMin, scaleMax);
+    readonly ColorJitter? jitter = domainBedColor ? new ColorJitter(0.3, 0.3, 0.3, 0.3) : null;
+    readonly RandomGrayscale? grayscale = domainBedColor ? new RandomGrayscale(0.1) : null;
     readonly float[] mean = mean.Length == 3 ? mean : throw new ArgumentException("mean needs 3 channels");
     readonly float[] std = std.Length == 3 ? std : throw new ArgumentException("std needs 3 channels");
+
+    public int Size => crop.Size;
+
+    public bool IsRandom => true;
 
     /// <summary>The augmented 8-bit image (before ToTensor).</summary>
     public RgbImage Apply(RgbImage image, Generator generator)
     {
-        var cropped = crop.Apply(image, generator);
-        using var flipDraw = Random.Uniform([1], generator);
-        return flipDraw.Item() < 0.5 ? ImageOps.FlipHorizontal(cropped) : cropped;
+        var result = crop.Apply(image, generator);
+        using (var flipDraw = Random.Uniform([1], generator))
+            if (flipDraw.Item() < 0.5) result = ImageOps.FlipHorizontal(result);
+        if (jitter is not null) result = jitter.Apply(result, generator);
+        if (grayscale is not null) result = grayscale.Apply(result, generator);
+        return result;
     }
 
     /// <summary>The augmented image as a normalized (3, size, size) float32 tensor.</summary>
     public Tensor ApplyToTensor(RgbImage image, Generator generator) => ImageTensor.Normalized(Apply(image, generator), mean, std);
+
+    /// <summary>The augmented image, normalized CHW, into <paramref name="destination"/> (3 * size * size floats): a loader's batch slot.</summary>
+    public void ApplyInto(RgbImage image, Generator? generator, Span<float> destination) =>
+        ImageTensor.WriteNormalized(Apply(image, generator ?? throw new ArgumentNullException(nameof(generator), "the training augmentation draws from a generator")), mean, std, destination);
 }

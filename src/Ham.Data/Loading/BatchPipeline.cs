@@ -1,0 +1,139 @@
+using System.Runtime.ExceptionServices;
+using Ham.Data.Datasets;
+using Ham.Data.Images;
+using Ham.Data.Transforms;
+using Ham.Torch;
+
+namespace Ham.Data.Loading;
+
+/// <summary>
+/// Worker threads that decode and transform whole batches ahead of the consumer, in the manner of
+/// PyTorch's DataLoader (one batch per worker task, <c>prefetch</c> batches in flight at most),
+/// and hand them over in batch order. A batch's images are chosen by <c>plan(b)</c>; sample k of
+/// batch b gets a generator seeded by <see cref="LoaderSeeds"/> from (seed, b * batchSize + k), so
+/// the output does not depend on the thread count. A failure while making a batch is rethrown
+/// when that batch is taken.
+/// </summary>
+sealed class BatchPipeline : IDisposable
+{
+    sealed class Slot
+    {
+        public float[]? Pixels;
+        public long[]? Labels;
+        public ExceptionDispatchInfo? Error;
+        public bool Done;
+    }
+
+    readonly IReadOnlyList<LabelledImage> images;
+    readonly ISampleTransform transform;
+    readonly Func<long, int[]> plan;
+    readonly long? batchCount;
+    readonly int batchSize, prefetch;
+    readonly ulong seed;
+    readonly object gate = new();
+    readonly Dictionary<long, Slot> slots = [];
+    readonly Thread[] workers;
+    long nextToStart, nextToTake;
+    bool disposed;
+
+    /// <param name="plan">the indices into <paramref name="images"/> of batch b (at most batchSize of them)</param>
+    /// <param name="batchCount">the number of batches, or null for an endless stream</param>
+    /// <param name="firstBatch">the batch to start at (a resumed stream)</param>
+    public BatchPipeline(IReadOnlyList<LabelledImage> images, ISampleTransform transform, int batchSize, Func<long, int[]> plan, long? batchCount,
+        ulong seed, long firstBatch, int threads, int prefetch)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "a loader needs at least one worker thread");
+        if (prefetch < 1) throw new ArgumentOutOfRangeException(nameof(prefetch), prefetch, "a loader must prefetch at least one batch");
+        this.images = images;
+        this.transform = transform;
+        this.batchSize = batchSize;
+        this.plan = plan;
+        this.batchCount = batchCount;
+        this.seed = seed;
+        this.prefetch = prefetch;
+        nextToStart = nextToTake = firstBatch;
+        workers = new Thread[threads];
+        for (int i = 0; i < threads; i++)
+        {
+            workers[i] = new Thread(Work) { IsBackground = true, Name = $"ham-loader-{i}" };
+            workers[i].Start();
+        }
+    }
+
+    /// <summary>The next batch in order, waiting for it if needed; null after the last one.</summary>
+    public Batch? Next()
+    {
+        Slot slot;
+        long index;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (batchCount is long count && nextToTake >= count) return null;
+            while (!slots.TryGetValue(nextToTake, out slot!) || !slot.Done) Monitor.Wait(gate);
+            slots.Remove(nextToTake);
+            index = nextToTake++;
+            Monitor.PulseAll(gate);
+        }
+        slot.Error?.Throw();
+        int n = slot.Labels!.Length, size = transform.Size;
+        return new Batch(index, Tensor.FromArray(slot.Pixels!, n, 3, size, size), Tensor.FromArray(slot.Labels, n));
+    }
+
+    void Work()
+    {
+        while (true)
+        {
+            long b;
+            var slot = new Slot();
+            lock (gate)
+            {
+                while (!disposed && nextToStart - nextToTake >= prefetch) Monitor.Wait(gate);
+                if (disposed || (batchCount is long count && nextToStart >= count)) return;
+                b = nextToStart++;
+                slots[b] = slot;
+            }
+            try
+            {
+                Fill(b, slot);
+            }
+            catch (Exception e)
+            {
+                slot.Error = ExceptionDispatchInfo.Capture(e);
+            }
+            lock (gate)
+            {
+                slot.Done = true;
+                Monitor.PulseAll(gate);
+            }
+        }
+    }
+
+    void Fill(long b, Slot slot)
+    {
+        int[] indices = plan(b);
+        int sampleFloats = 3 * transform.Size * transform.Size;
+        var pixels = GC.AllocateUninitializedArray<float>(indices.Length * sampleFloats);
+        var labels = new long[indices.Length];
+        for (int k = 0; k < indices.Length; k++)
+        {
+            var item = images[indices[k]];
+            var image = ImageCodec.Read(item.Path);
+            using var generator = transform.IsRandom ? new Generator(LoaderSeeds.Of(seed, LoaderSeeds.AugmentationStream, b * batchSize + k)) : null;
+            transform.ApplyInto(image, generator, pixels.AsSpan(k * sampleFloats, sampleFloats));
+            labels[k] = item.Label;
+        }
+        slot.Pixels = pixels;
+        slot.Labels = labels;
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed) return;
+            disposed = true;
+            Monitor.PulseAll(gate);
+        }
+        foreach (var worker in workers) worker.Join();
+    }
+}
