@@ -5,6 +5,8 @@ using Ham.Clip.Model;
 using Ham.Clip.Preprocessing;
 using Ham.Clip.ZeroShot;
 using Ham.Data.Datasets;
+using Ham.Data.Loading;
+using Ham.Data.Transforms;
 using Ham.Data.Splits;
 using Ham.Merging;
 using Ham.Torch;
@@ -36,7 +38,7 @@ public sealed class LockstepTrainer : IDisposable
     readonly double _logitScale;
     readonly ClassificationLoss _loss;
     readonly List<SourceModel> _models = [];
-    readonly TrainingBatches _batches;
+    readonly List<InfiniteDomainLoader> _loaders = [];
     readonly ImageEncoder _evaluationEncoder;
     readonly TrainingLog _log;
     readonly CosineSchedule _schedule;
@@ -68,8 +70,6 @@ public sealed class LockstepTrainer : IDisposable
         _theta0Parameters = _models[0].Encoder.NamedParameters().Select(p => _theta0[p.Name]).ToArray();
         _evaluationEncoder = ImageEncoder.Create(_config, new Generator(0));
         _evaluationEncoder.Eval();
-        _batches = new TrainingBatches(_sourceIndices.Select(SourceTrainingImages).ToList(), options.Batch,
-            _config.ImageResolution, options.Seed, ClipPreprocessing.Mean, ClipPreprocessing.Std);
         _schedule = new CosineSchedule(options.LearningRate, options.Steps);
         Directory.CreateDirectory(options.OutDir);
         _log = new TrainingLog(Path.Combine(options.OutDir, "log.jsonl"));
@@ -97,6 +97,7 @@ public sealed class LockstepTrainer : IDisposable
             state = new JsonObject { ["zero_shot"] = zeroShot, ["best_val"] = -1.0 };
         }
         else _log.TruncateAfter(start);
+        StartLoaders(start);
 
         int stopAt = _options.StopAfter is { } n ? Math.Min(_options.Steps, start + n) : _options.Steps;
         for (int step = start + 1; step <= stopAt; step++)
@@ -115,11 +116,25 @@ public sealed class LockstepTrainer : IDisposable
         return Finish(state);
     }
 
+    /// <summary>
+    /// One loader per source, seeded by (seed, source) and positioned after <paramref name="stepsDone"/>
+    /// batches: batches depend only on the seed and the step, so a resumed run sees the same ones.
+    /// </summary>
+    void StartLoaders(int stepsDone)
+    {
+        var augmentation = new TrainAugmentation(_config.ImageResolution, ClipPreprocessing.Mean, ClipPreprocessing.Std);
+        for (int j = 0; j < _sourceIndices.Length; j++)
+            _loaders.Add(new InfiniteDomainLoader(SourceTrainingImages(_sourceIndices[j]), augmentation, _options.Batch,
+                new SamplerState(Generator.DeriveSeed(_options.Seed, j), stepsDone), threads: Environment.ProcessorCount));
+    }
+
     void TrainStep(int step)
     {
         double lr = _schedule.At(step - 1);   // CosineAnnealingLR stepped after every optimizer step
         using var stepScope = new DisposeScope();
-        var batches = _sourceIndices.Select((_, j) => _batches.Get(j, step)).ToArray();
+        var loaded = _loaders.Select(l => l.Next()).ToArray();
+        using var release = new BatchRelease(loaded);
+        var batches = loaded.Select(b => (b.Images, b.Labels)).ToArray();
         var meanUpdate = _options.SignWeight > 0
             ? SignAlignmentLoss.MeanUpdate(_models.Select(m => m.Parameters).ToList(), _theta0Parameters)
             : null;
@@ -276,10 +291,19 @@ public sealed class LockstepTrainer : IDisposable
         ["split"] = "split.json",
     };
 
+    /// <summary>Disposes a step's batches when the step ends.</summary>
+    sealed class BatchRelease(Batch[] batches) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var batch in batches) batch.Dispose();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var model in _models) model.Dispose();
-        _batches.Dispose();
+        foreach (var loader in _loaders) loader.Dispose();
         _evaluationEncoder.Dispose();
         _classEmbeddings.Dispose();
         foreach (var t in _checkpointState.Values) t.Dispose();

@@ -6,9 +6,9 @@ namespace Ham.Training;
 
 /// <summary>
 /// Everything a run needs to continue bit for bit: per model its weights, AdamW state and
-/// historical average (with S_t), plus the step and the model-selection record. Batches are a
-/// pure function of the step (<see cref="TrainingBatches"/>), so no sampler or RNG state is
-/// needed. Written to checkpoint.tmp/ and swapped in by renames: a kill at any moment leaves
+/// historical average (with S_t), plus the step and the model-selection record. The loaders'
+/// batches depend only on (seed, batches drawn), so the step is their whole state
+/// (<see cref="Ham.Data.Loading.SamplerState"/>) and no RNG state is needed. Written to checkpoint.tmp/ and swapped in by renames: a kill at any moment leaves
 /// either the old or the new checkpoint whole.
 /// </summary>
 static class TrainingCheckpoint

@@ -4,6 +4,8 @@ using Ham.Clip.Model;
 using Ham.Clip.Preprocessing;
 using Ham.Clip.Text;
 using Ham.Data.Datasets;
+using Ham.Data.Loading;
+using Ham.Data.Transforms;
 using Ham.Torch;
 using Ham.Torch.Optim;
 
@@ -51,14 +53,16 @@ public static class ContrastivePretraining
         using var generator = new Generator((ulong)options.Seed);
         using var clip = new ClipModel(config, generator);
         using var tokens = ClipTokenizer.OpenAi.TokenizeBatch(captions, options.ContextLength, truncate: true);
-        using var batches = new TrainingBatches([images], options.Batch, options.Resolution, options.Seed, ClipPreprocessing.Mean, ClipPreprocessing.Std);
+        using var loader = new InfiniteDomainLoader(images, new TrainAugmentation(options.Resolution, ClipPreprocessing.Mean, ClipPreprocessing.Std),
+            options.Batch, new SamplerState((ulong)options.Seed, 0), threads: Environment.ProcessorCount);
         using var optimizer = new AdamW(clip.Parameters(), options.LearningRate, weightDecay: 0.1);
         var schedule = new WarmupCosineSchedule(options.LearningRate, options.Steps / 10, options.Steps);
 
         for (int step = 1; step <= options.Steps; step++)
         {
             using var scope = new DisposeScope();
-            var (pixels, labels) = batches.Get(0, step);
+            using var batch = loader.Next();
+            var (pixels, labels) = (batch.Images, batch.Labels);
             var image = ClipModel.Normalize(clip.EncodeImage(pixels));
             var text = ClipModel.Normalize(clip.EncodeText(tokens.IndexSelect(0, labels)));
             var logits = Functional.MatMul(image, text.T) * clip.LogitScale.Clamp(max: Math.Log(100)).Exp();
