@@ -20,5 +20,6 @@ public static class Program
     {
         ["vit-train"] = VitTrainStep.Run,
         ["clip-encode"] = ClipEncode.Run,
+        ["data-loading"] = DataLoading.Run,
     };
 }
