@@ -23,5 +23,6 @@ public static class Program
         ["merge-make"] = MergeModels.Make,
         ["merge-run"] = MergeModels.Run,
         ["memcpy-bandwidth"] = MergeModels.MemcpyBandwidth,
+        ["data-loading"] = DataLoading.Run,
     };
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Ham.Data.Images;
 
 /// <summary>The resampling filters of <see cref="PilResize"/>.</summary>
@@ -69,6 +70,7 @@ public static class PilResize
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     static RgbImage ResampleRows(RgbImage image, int width, (int First, int[] Weights)[] coefficients)
     {
         var output = new RgbImage(width, image.Height);
@@ -90,6 +92,7 @@ public static class PilResize
         return output;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     static RgbImage ResampleColumns(RgbImage image, int height, (int First, int[] Weights)[] coefficients)
     {
         var output = new RgbImage(image.Width, height);

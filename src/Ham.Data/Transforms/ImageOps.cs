@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ham.Data.Images;
 
 namespace Ham.Data.Transforms;
@@ -6,6 +7,7 @@ namespace Ham.Data.Transforms;
 public static class ImageOps
 {
     /// <summary>The <paramref name="width"/> x <paramref name="height"/> region whose top-left pixel is (<paramref name="left"/>, <paramref name="top"/>); it must lie inside the image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     public static RgbImage Crop(RgbImage image, int left, int top, int width, int height)
     {
         if (left < 0 || top < 0 || width <= 0 || height <= 0 || left + width > image.Width || top + height > image.Height)
@@ -17,6 +19,7 @@ public static class ImageOps
     }
 
     /// <summary>Mirror image: pixel (x, y) goes to (W - 1 - x, y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     public static RgbImage FlipHorizontal(RgbImage image)
     {
         var flipped = new RgbImage(image.Width, image.Height);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ham.Data.Images;
 
 namespace Ham.Data.Transforms;
@@ -23,6 +24,7 @@ public static class PilColor
     }
 
     /// <summary>ImageEnhance.Brightness: blend with black.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     public static RgbImage Brightness(RgbImage image, float factor)
     {
         var table = new byte[256];
@@ -34,6 +36,7 @@ public static class PilColor
     /// ImageEnhance.Contrast: blend with a uniform grey at the mean luma, rounded as
     /// int(ImageStat.Stat(image.convert("L")).mean[0] + 0.5).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     public static RgbImage Contrast(RgbImage image, float factor)
     {
         byte[] p = image.Pixels;
@@ -46,6 +49,7 @@ public static class PilColor
     }
 
     /// <summary>ImageEnhance.Color (torchvision's adjust_saturation): blend each pixel with its own luma grey.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     public static RgbImage Saturation(RgbImage image, float factor)
     {
         byte[] p = image.Pixels;
@@ -65,6 +69,7 @@ public static class PilColor
     /// torchvision's adjust_hue on PIL: convert to HSV, add uint8(hue_factor * 255) to H modulo 256
     /// (numpy's uint8 cast truncates toward zero, then wraps), convert back to RGB.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     public static RgbImage Hue(RgbImage image, float factor)
     {
         if (factor < -0.5f || factor > 0.5f) throw new ArgumentOutOfRangeException(nameof(factor), factor, "hue factor must be in [-0.5, 0.5]");
@@ -81,6 +86,7 @@ public static class PilColor
     }
 
     /// <summary>torchvision's rgb_to_grayscale(img, 3) on PIL: convert("L") copied to three channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     public static RgbImage Grayscale(RgbImage image)
     {
         byte[] p = image.Pixels;
@@ -90,6 +96,7 @@ public static class PilColor
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     static RgbImage Map(RgbImage image, byte[] table)
     {
         var result = new RgbImage(image.Width, image.Height);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Ham.Data.Transforms;
 
 /// <summary>
@@ -11,6 +12,7 @@ static class PilHsv
     /// V = max; S = (max - min) / max; H from the channel that is the max (colorsys), wrapped with
     /// fmod(h / 6 + 1, 1); H and S truncated after scaling by 255.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     public static (byte H, byte S, byte V) FromRgb(byte r, byte g, byte b)
     {
         byte max = Math.Max(r, Math.Max(g, b)), min = Math.Min(r, Math.Min(g, b));
@@ -24,6 +26,7 @@ static class PilHsv
     }
 
     /// <summary>Sector i = floor(6 H / 255), fraction f; p, q, t = round(V (1 - S), V (1 - S f), V (1 - S (1 - f))).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
     public static (byte R, byte G, byte B) ToRgb(byte h, byte s, byte v)
     {
         if (s == 0) return (v, v, v);
