@@ -21,13 +21,23 @@ public sealed class EvalTransform(int size, float[] mean, float[] std) : ISample
     /// <summary>The resized and centre-cropped 8-bit image.</summary>
     public RgbImage Apply(RgbImage image)
     {
-        var (width, height) = image.Width <= image.Height
-            ? (Size, (int)((long)Size * image.Height / image.Width))
-            : ((int)((long)Size * image.Width / image.Height), Size);
-        var resized = PilResize.Resize(image, width, height, ResampleFilter.Bicubic);
-        int top = (int)Math.Round((height - Size) / 2.0, MidpointRounding.ToEven);
-        int left = (int)Math.Round((width - Size) / 2.0, MidpointRounding.ToEven);
-        return ImageOps.Crop(resized, left, top, Size, Size);
+        var (width, height) = ShorterSideTo(image.Width, image.Height, Size);
+        return CenterCrop(PilResize.Resize(image, width, height, ResampleFilter.Bicubic), Size);
+    }
+
+    /// <summary>torchvision Resize(int): the shorter side becomes <paramref name="size"/>, the longer one int(size * long / short).</summary>
+    public static (int Width, int Height) ShorterSideTo(int width, int height, int size) => width <= height
+        ? (size, (int)((long)size * height / width))
+        : ((int)((long)size * width / height), size);
+
+    /// <summary>torchvision CenterCrop: offsets int(round((in - out) / 2)), Python's round (half to even).</summary>
+    public static RgbImage CenterCrop(RgbImage image, int size)
+    {
+        if (image.Width < size || image.Height < size)
+            throw new ArgumentException($"centre crop of {size} px needs an image at least that large, got {image.Width}x{image.Height}");
+        int top = (int)Math.Round((image.Height - size) / 2.0, MidpointRounding.ToEven);
+        int left = (int)Math.Round((image.Width - size) / 2.0, MidpointRounding.ToEven);
+        return ImageOps.Crop(image, left, top, size, size);
     }
 
     public void ApplyInto(RgbImage image, Generator? generator, Span<float> destination) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ham.Clip.Preprocessing;
 using Ham.Data.Images;
+using Ham.Data.Transforms;
 using Ham.Torch;
 using Ham.Torch.Serialization;
 
@@ -35,7 +36,7 @@ public class PreprocessingTests
     [InlineData(300, 200, 224, 336, 224)]   // landscape: int(224 * 300 / 200)
     [InlineData(200, 333, 224, 224, 372)]   // portrait: int(224 * 333 / 200) = 372
     public void ShorterSideBecomesTheInputSize(int width, int height, int size, int expectedWidth, int expectedHeight) =>
-        Assert.Equal((expectedWidth, expectedHeight), ClipPreprocessing.ShorterSideTo(width, height, size));
+        Assert.Equal((expectedWidth, expectedHeight), EvalTransform.ShorterSideTo(width, height, size));
 
     /// <summary>torchvision's offsets: int(round((in - out) / 2)), rounding half to even (1.5 -> 2, 0.5 -> 0).</summary>
     [Theory]
@@ -46,7 +47,7 @@ public class PreprocessingTests
     {
         var image = new RgbImage(width, size);
         for (int x = 0; x < width; x++) image.Pixels[x * 3] = (byte)x;
-        var crop = ClipPreprocessing.CenterCrop(image, size);
+        var crop = EvalTransform.CenterCrop(image, size);
         Assert.Equal(expectedLeft, crop.Pixels[0]);
     }
 }
