@@ -125,7 +125,7 @@ public sealed class LockstepTrainer : IDisposable
         var augmentation = new TrainAugmentation(_config.ImageResolution, ClipPreprocessing.Mean, ClipPreprocessing.Std);
         for (int j = 0; j < _sourceIndices.Length; j++)
             _loaders.Add(new InfiniteDomainLoader(SourceTrainingImages(_sourceIndices[j]), augmentation, _options.Batch,
-                new SamplerState(Generator.DeriveSeed(_options.Seed, j), stepsDone), threads: Environment.ProcessorCount));
+                new SamplerState(Generator.DeriveSeed(_options.Seed, j), stepsDone), threads: 1, prefetch: 1));
     }
 
     void TrainStep(int step)

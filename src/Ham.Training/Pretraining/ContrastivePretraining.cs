@@ -54,7 +54,7 @@ public static class ContrastivePretraining
         using var clip = new ClipModel(config, generator);
         using var tokens = ClipTokenizer.OpenAi.TokenizeBatch(captions, options.ContextLength, truncate: true);
         using var loader = new InfiniteDomainLoader(images, new TrainAugmentation(options.Resolution, ClipPreprocessing.Mean, ClipPreprocessing.Std),
-            options.Batch, new SamplerState((ulong)options.Seed, 0), threads: Environment.ProcessorCount);
+            options.Batch, new SamplerState((ulong)options.Seed, 0), threads: 1, prefetch: 1);
         using var optimizer = new AdamW(clip.Parameters(), options.LearningRate, weightDecay: 0.1);
         var schedule = new WarmupCosineSchedule(options.LearningRate, options.Steps / 10, options.Steps);
 
