@@ -24,5 +24,6 @@ public static class Program
         ["merge-run"] = MergeModels.Run,
         ["memcpy-bandwidth"] = MergeModels.MemcpyBandwidth,
         ["data-loading"] = DataLoading.Run,
+        ["ham-step"] = HamTrainingStep.Run,
     };
 }

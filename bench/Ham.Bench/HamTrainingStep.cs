@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Ham.Clip.Model;
+using Ham.Torch;
+using Ham.Torch.Optim;
+using Ham.Training;
+using Ham.Training.Method;
+
+namespace Ham.Bench;
+
+/// <summary>
+/// One lockstep HAM step as LockstepTrainer takes it: 3 source encoders (ViT-B/16, 224 px,
+/// random weights), batch 8 each; per source SAE confidences on every batch (no grad), CE on the
+/// enriched batch + lambda * sign loss against the detached mean update, AdamW, historical
+/// average update. The same step as bench/training/ham_step_torch.py.
+/// usage: ham-step THREADS STEPS -> "seconds_per_step peak_rss_mb_per_source"
+/// </summary>
+static class HamTrainingStep
+{
+    const int Sources = 3, Batch = 8, Classes = 7;
+
+    public static int Run(string[] args)
+    {
+        LibTorch.Threads = int.Parse(args[0]);
+        int steps = int.Parse(args[1]);
+        double baseline = PeakResidentMegabytes();
+        using var generator = new Generator(0);
+        var encoders = Enumerable.Range(0, Sources).Select(_ => new VisionTransformer(224, 16, 768, 12, 12, 512, generator)).ToList();
+        using (var init = new DisposeScope())
+        {
+            var state = encoders[0].StateDict();
+            foreach (var e in encoders.Skip(1)) e.LoadStateDict(state);
+        }
+        var parameters = encoders.Select(e => (IReadOnlyList<Tensor>)e.Parameters().ToList()).ToList();
+        var theta0 = parameters[0].Select(p => p.Detach().Clone().DetachFromScope()).ToArray();
+        var optimizers = parameters.Select(p => new AdamW(p, 5e-6, 0.1)).ToList();
+        var averages = parameters.Select(p => new HistoricalAverage(p, steps + 1, 0.5)).ToList();
+        using var classes = ClipModel.Normalize(Ham.Torch.Random.Normal([Classes, 512], generator)).DetachFromScope();
+        var loss = new ClassificationLoss(LossKind.CrossEntropy, 0, classes, 100);
+        var batches = Enumerable.Range(0, Sources).Select(_ => (Images: Ham.Torch.Random.Normal([Batch, 3, 224, 224], generator).DetachFromScope(),
+            Labels: Ham.Torch.Random.Integers(0, Classes, [Batch], generator).DetachFromScope())).ToArray();
+
+        void Step(int step)
+        {
+            using var scope = new DisposeScope();
+            var meanUpdate = SignAlignmentLoss.MeanUpdate(parameters, theta0);
+            for (int i = 0; i < Sources; i++)
+            {
+                using var model = new DisposeScope();
+                long[][] selected;
+                using (LibTorch.NoGrad())
+                    selected = SourceEnrichment.SelectFor(i, batches.Select(b => SourceEnrichment.MaxProbability(loss.Logits(ClipModel.Normalize(encoders[i].Forward(b.Images))))).ToList());
+                var images = Tensor.Cat([batches[i].Images, .. selected.Select((idx, j) => batches[j].Images.IndexSelect(0, Tensor.FromArray(idx, idx.Length)))]);
+                var labels = Tensor.Cat([batches[i].Labels, .. selected.Select((idx, j) => batches[j].Labels.IndexSelect(0, Tensor.FromArray(idx, idx.Length)))]);
+                var total = loss.Compute(ClipModel.Normalize(encoders[i].Forward(images)), labels)
+                    + SignAlignmentLoss.Compute(parameters[i], theta0, meanUpdate);
+                optimizers[i].ZeroGrad();
+                total.Backward();
+                optimizers[i].Step();
+                averages[i].Update(step, parameters[i]);
+            }
+        }
+
+        Step(1);
+        var clock = Stopwatch.StartNew();
+        for (int step = 2; step <= steps + 1; step++) Step(step);
+        Console.WriteLine($"{clock.Elapsed.TotalSeconds / steps:F3} {(PeakResidentMegabytes() - baseline) / Sources:F0}");
+        return 0;
+    }
+
+    static double PeakResidentMegabytes() =>
+        double.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:")).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+}
