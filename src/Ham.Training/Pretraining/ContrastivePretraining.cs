@@ -14,7 +14,7 @@ namespace Ham.Training.Pretraining;
 /// <summary>Shape and schedule of the tiny CLIP `ham pretrain` makes.</summary>
 public sealed record PretrainingOptions
 {
-    public int Steps { get; init; } = 300;
+    public int Steps { get; init; } = 1000;
     public int Batch { get; init; } = 64;
     public double LearningRate { get; init; } = 1e-3;
     public int Resolution { get; init; } = 32;
