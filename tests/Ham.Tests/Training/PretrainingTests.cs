@@ -1,0 +1,40 @@
+using Ham.Clip.Checkpoints;
+using Ham.Data.Synthetic;
+using Ham.Torch;
+using Ham.Training.Pretraining;
+
+namespace Ham.Tests.Training;
+
+public class PretrainingTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("ham-pretrain").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>
+    /// A few steps on a tiny corpus: the file loads as a CLIP whose shape is inferred from its
+    /// weights, the contrastive loss falls over the steps, and the same data and options
+    /// reuse the file while other options retrain it.
+    /// </summary>
+    [Fact]
+    public void TinyClipLoadsLikeAReleasedOneAndIsReused()
+    {
+        new SyntheticBenchmark(Size: 32, PerClass: 1, CorpusPerClass: 1).Generate(_dir);
+        string captions = SyntheticBenchmark.CorpusCaptions(_dir), output = Path.Combine(_dir, "tiny.safetensors");
+        var options = new PretrainingOptions { Steps = 12, Batch = 8, Width = 64, Layers = 1, TextWidth = 64, TextLayers = 1, EmbedDim = 32 };
+        var losses = new List<double>();
+        Assert.True(ContrastivePretraining.Run(captions, output, options, (_, loss) => losses.Add(loss)));
+        Assert.Equal(12, losses.Count);
+        Assert.True(losses.Skip(8).Average() < losses.Take(4).Average(), $"loss did not fall: {string.Join(", ", losses)}");
+
+        using (var clip = ClipCheckpoint.Load(output))
+        {
+            Assert.Equal(32, clip.Config.ImageResolution);
+            Assert.Equal(8, clip.Config.PatchSize);
+            Assert.Equal(16, clip.Config.ContextLength);
+            Assert.Equal(32, clip.Config.EmbedDim);
+        }
+        Assert.False(ContrastivePretraining.Run(captions, output, options));
+        Assert.True(ContrastivePretraining.Run(captions, output, options with { Steps = 2 }));
+    }
+}
