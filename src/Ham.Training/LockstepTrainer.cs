@@ -31,7 +31,6 @@ public sealed class LockstepTrainer : IDisposable
     readonly int _testIndex;
     readonly int[] _sourceIndices;
     readonly ClipConfig _config;
-    readonly Dictionary<string, Tensor> _checkpointState;
     readonly Dictionary<string, Tensor> _theta0;
     readonly Tensor[] _theta0Parameters;
     readonly Tensor _classEmbeddings;
@@ -53,16 +52,20 @@ public sealed class LockstepTrainer : IDisposable
         _splits = DomainBedSplit.ForDomains(_dataset.Domains.Select(d => (d.Name, d.Images.Count)).ToList(), _testIndex, options.TrialSeed);
 
         using (var clip = ClipCheckpoint.Load(options.ModelPath))
+        using (var scope = new DisposeScope())
         {
-            _config = clip.Config;
-            if (options.ImageSize != 0 && options.ImageSize != _config.ImageResolution)
-                throw new ArgumentException($"--image-size {options.ImageSize}: the model's input resolution is {_config.ImageResolution}");
             using var head = ZeroShotHead.Create(clip, _dataset.Classes, PromptTemplates.Single);
             _classEmbeddings = head.ClassEmbeddings.Clone().DetachFromScope();
             _logitScale = head.LogitScale;
-            _checkpointState = clip.StateDict().ToDictionary(p => p.Key, p => p.Value.Detach().Clone().DetachFromScope());
-        }   // the text tower is freed here
-        _theta0 = _checkpointState.Where(p => p.Key.StartsWith("visual.")).ToDictionary(p => p.Key["visual.".Length..], p => p.Value);
+            var visual = clip.StateDict().Where(p => p.Key.StartsWith("visual.")).ToDictionary(p => p.Key["visual.".Length..], p => p.Value.Detach());
+            _config = clip.Config;
+            if (options.ImageSize != 0 && options.ImageSize != _config.ImageResolution)
+            {
+                visual = InputResolution.Resample(visual, _config, options.ImageSize);
+                _config = InputResolution.Change(_config, options.ImageSize);
+            }
+            _theta0 = visual.ToDictionary(p => p.Key, p => p.Value.Clone().DetachFromScope());
+        }   // the text tower is freed here; SaveClip reads it back from the checkpoint file
         _loss = new ClassificationLoss(options.Loss, options.Margin, _classEmbeddings, _logitScale);
 
         var names = options.Method == TrainingMethod.Erm ? ["erm"] : _sourceIndices.Select(i => _dataset.Domains[i].Name);
@@ -271,7 +274,9 @@ public sealed class LockstepTrainer : IDisposable
     /// <summary>A full OpenAI-named CLIP: the checkpoint's text tower and logit scale with this vision encoder.</summary>
     void SaveClip(string path, IReadOnlyDictionary<string, Tensor> visual)
     {
-        var full = _checkpointState.Where(p => !p.Key.StartsWith("visual.")).ToDictionary(p => p.Key, p => p.Value);
+        using var scope = new DisposeScope();
+        var full = ClipCheckpoint.ReadStateDict(_options.ModelPath).Where(p => !p.Key.StartsWith("visual."))
+            .ToDictionary(p => p.Key, p => p.Value.To(DType.Float32));
         foreach (var (name, tensor) in visual) full["visual." + name] = tensor;
         SafetensorsWriter.Save(path, full, new Dictionary<string, string> { ["ham.method"] = _options.Method.ToString().ToLowerInvariant() });
     }
@@ -306,6 +311,6 @@ public sealed class LockstepTrainer : IDisposable
         foreach (var loader in _loaders) loader.Dispose();
         _evaluationEncoder.Dispose();
         _classEmbeddings.Dispose();
-        foreach (var t in _checkpointState.Values) t.Dispose();
+        foreach (var t in _theta0.Values) t.Dispose();
     }
 }

@@ -37,7 +37,7 @@ public sealed record TrainingOptions
     public bool Sae { get; init; } = true;
     public string Merge { get; init; } = "rhm";
     public double Trim { get; init; } = 0.2;
-    /// <summary>Training and evaluation image size; 0 = the model's input resolution.</summary>
+    /// <summary>Training and evaluation image size; 0 = the model's input resolution. Another size resamples the position grid (<see cref="Ham.Clip.Model.InputResolution"/>).</summary>
     public int ImageSize { get; init; }
     public int Seed { get; init; }
     public int TrialSeed { get; init; }

@@ -25,7 +25,7 @@ static class TrainCommand
         var merge = new Option<string>("--merge") { Description = "merge method name", DefaultValueFactory = _ => "rhm" };
         var loss = new Option<string>("--loss") { Description = "ce or mms (CLIPood's margin metric softmax)", DefaultValueFactory = _ => "ce" };
         var margin = new Option<double>("--margin") { DefaultValueFactory = _ => 0.3 };
-        var imageSize = new Option<int>("--image-size") { Description = "must equal the model's input resolution (default)" };
+        var imageSize = new Option<int>("--image-size") { Description = "train and evaluate at this size (default: the model's); the position grid is resampled bicubically" };
         var seed = new Option<int>("--seed");
         var trialSeed = new Option<int>("--trial-seed");
         var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 100 };

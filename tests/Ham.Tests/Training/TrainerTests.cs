@@ -79,6 +79,16 @@ public class TrainerTests : IDisposable
         return record.ToJsonString();
     }
 
+    /// <summary>--image-size resamples the position grid (the fixture is 32 px, patch 8) and trains and saves at that size.</summary>
+    [Fact]
+    public void ImageSizeTrainsAndSavesAtTheRequestedResolution()
+    {
+        var options = Options("size48", TrainingMethod.PerSource) with { Steps = 1, EvalEvery = 1, ImageSize = 48 };
+        Train(options);
+        using var clip = Ham.Clip.Checkpoints.ClipCheckpoint.Load(Path.Combine(options.OutDir, "model.safetensors"));
+        Assert.Equal(48, clip.Config.ImageResolution);
+    }
+
     [Theory]
     [InlineData(TrainingMethod.Erm)]
     [InlineData(TrainingMethod.PerSource)]
