@@ -168,12 +168,18 @@ public sealed class LockstepTrainer : IDisposable
         }
     }
 
-    /// <summary>SAE for model <paramref name="i"/>: the indices of every other batch it joins to its own.</summary>
+    /// <summary>
+    /// SAE for model <paramref name="i"/>: the indices of every other batch it joins to its own.
+    /// The confidences come from the model in eval mode, so that with batch-norm training on they
+    /// neither see batch statistics of a foreign batch nor move the running statistics.
+    /// </summary>
     long[][] Enrich(SourceModel model, int i, (Tensor Images, Tensor Labels)[] batches)
     {
         using var noGrad = LibTorch.NoGrad();
         using var scope = new DisposeScope();
+        model.Encoder.Eval();
         var confidence = batches.Select(b => SourceEnrichment.MaxProbability(_loss.Logits(ClipModel.Normalize(model.Encoder.Forward(b.Images))))).ToList();
+        model.Encoder.Train(_options.TrainBatchNorm);
         return SourceEnrichment.SelectFor(i, confidence);
     }
 

@@ -6,8 +6,9 @@ using Ham.Training.Method;
 namespace Ham.Training;
 
 /// <summary>
-/// One trained vision encoder (a source's, or ERM's single one): the encoder in eval mode
-/// (batch-norm statistics frozen), its AdamW state and its historical average.
+/// One trained vision encoder (a source's, or ERM's single one): the encoder, in eval mode
+/// (batch-norm statistics frozen) unless batch-norm training was asked for, its AdamW state and
+/// its historical average.
 /// </summary>
 sealed class SourceModel : IDisposable
 {
@@ -17,7 +18,7 @@ sealed class SourceModel : IDisposable
         using var generator = new Generator(0);
         Encoder = ImageEncoder.Create(config, generator);
         Encoder.LoadStateDict(visualState);
-        Encoder.Eval();
+        Encoder.Train(options.TrainBatchNorm);
         Parameters = Encoder.Parameters().ToList();
         Optimizer = new AdamW(Parameters, options.LearningRate, options.WeightDecay);
         Average = new HistoricalAverage(Parameters, options.Steps, options.Beta);

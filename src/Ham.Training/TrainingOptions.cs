@@ -45,6 +45,11 @@ public sealed record TrainingOptions
     public int CheckpointEvery { get; init; } = 100;
     public bool Resume { get; init; }
     public LossKind Loss { get; init; } = LossKind.CrossEntropy;
+    /// <summary>
+    /// Batch-norm layers (ModifiedResNet towers) normalize with batch statistics and update their
+    /// running statistics during training; off (the default, as CLIPood) keeps them frozen in eval mode.
+    /// </summary>
+    public bool TrainBatchNorm { get; init; }
     public double Margin { get; init; } = 0.3;
     /// <summary>Stop after this many steps of this process without saving, as a kill would (resume tests; HAM_STOP_AFTER).</summary>
     public int? StopAfter { get; init; }

@@ -30,9 +30,10 @@ static class TrainCommand
         var trialSeed = new Option<int>("--trial-seed");
         var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 100 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 100 };
+        var batchNorm = new Option<string>("--batch-norm") { Description = "frozen (eval mode, as CLIPood) or train (batch statistics, running statistics updated)", DefaultValueFactory = _ => "frozen" };
         var resume = new Option<bool>("--resume") { Description = "continue from the run folder's checkpoint" };
         var command = new Command("train", "Train source models (HAM, per-source) or one ERM model and evaluate on the held-out domain.")
-            { data, testDomain, model, output, method, steps, batch, lr, lambda, trim, beta, sae, merge, loss, margin, imageSize, seed, trialSeed, evalEvery, checkpointEvery, resume };
+            { data, testDomain, model, output, method, steps, batch, lr, lambda, trim, beta, sae, merge, loss, margin, imageSize, seed, trialSeed, evalEvery, checkpointEvery, batchNorm, resume };
         command.SetAction(parse => Run(new TrainingOptions
         {
             DataDir = parse.GetValue(data)!, TestDomain = parse.GetValue(testDomain)!, ModelPath = parse.GetValue(model)!, OutDir = parse.GetValue(output)!,
@@ -47,6 +48,7 @@ static class TrainCommand
             Merge = parse.GetValue(merge)!,
             Loss = parse.GetValue(loss) switch { "ce" => LossKind.CrossEntropy, "mms" => LossKind.MarginMetricSoftmax, var l => throw new ArgumentException($"--loss must be ce or mms, got '{l}'") },
             Margin = parse.GetValue(margin), ImageSize = parse.GetValue(imageSize), Seed = parse.GetValue(seed), TrialSeed = parse.GetValue(trialSeed),
+            TrainBatchNorm = parse.GetValue(batchNorm) switch { "frozen" => false, "train" => true, var b => throw new ArgumentException($"--batch-norm must be frozen or train, got '{b}'") },
             EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery), Resume = parse.GetValue(resume),
             StopAfter = Environment.GetEnvironmentVariable("HAM_STOP_AFTER") is { } stop ? int.Parse(stop) : null,
         }));

@@ -89,6 +89,22 @@ public class TrainerTests : IDisposable
         Assert.Equal(48, clip.Config.ImageResolution);
     }
 
+    /// <summary>The ModifiedResNet fixture's batch-norm running statistics stay frozen unless --batch-norm train.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BatchNormStatisticsMoveOnlyWhenAsked(bool trainBatchNorm)
+    {
+        string resnet = SharedData.Path("fixtures", "clip", "rn-tiny", "openai.safetensors");
+        var options = Options($"bn-{trainBatchNorm}") with { ModelPath = resnet, Steps = 1, EvalEvery = 1, TrainBatchNorm = trainBatchNorm };
+        Train(options);
+        using var scope = new DisposeScope();
+        var start = Ham.Clip.Checkpoints.ClipCheckpoint.ReadStateDict(resnet);
+        var trained = SafetensorsFile.Load(Path.Combine(options.OutDir, "sources", "photo.safetensors"));
+        double moved = (trained["visual.bn1.running_mean"] - start["visual.bn1.running_mean"].To(DType.Float32)).Abs().Max().Item();
+        Assert.Equal(trainBatchNorm, moved > 0);
+    }
+
     [Theory]
     [InlineData(TrainingMethod.Erm)]
     [InlineData(TrainingMethod.PerSource)]
