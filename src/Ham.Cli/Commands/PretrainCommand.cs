@@ -15,10 +15,11 @@ static class PretrainCommand
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => new PretrainingOptions().Steps };
         var seed = new Option<int>("--seed");
         var patch = new Option<int>("--patch") { DefaultValueFactory = _ => new PretrainingOptions().Patch };
-        var command = new Command("pretrain", "Pretrain a tiny CLIP on a captioned corpus (reused when already made from the same data and options).") { data, output, steps, seed, patch };
+        var vision = new Option<string>("--vision") { Description = "vit or resnet (a ModifiedResNet, one block per stage)", DefaultValueFactory = _ => new PretrainingOptions().Vision };
+        var command = new Command("pretrain", "Pretrain a tiny CLIP on a captioned corpus (reused when already made from the same data and options).") { data, output, steps, seed, patch, vision };
         command.SetAction(parse =>
         {
-            var options = new PretrainingOptions { Steps = parse.GetValue(steps), Seed = parse.GetValue(seed), Patch = parse.GetValue(patch) };
+            var options = new PretrainingOptions { Steps = parse.GetValue(steps), Seed = parse.GetValue(seed), Patch = parse.GetValue(patch), Vision = parse.GetValue(vision)! };
             Run(parse.GetValue(data)!, parse.GetValue(output)!, options);
             return 0;
         });

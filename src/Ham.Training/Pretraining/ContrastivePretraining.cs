@@ -18,7 +18,10 @@ public sealed record PretrainingOptions
     public int Batch { get; init; } = 64;
     public double LearningRate { get; init; } = 1e-3;
     public int Resolution { get; init; } = 32;
+    /// <summary>"vit" (a ViT of Patch, Width, Layers) or "resnet" (a ModifiedResNet of base width ResNetWidth, one block per stage).</summary>
+    public string Vision { get; init; } = "vit";
     public int Patch { get; init; } = 8;
+    public int ResNetWidth { get; init; } = 16;
     public int Width { get; init; } = 128;
     public int Layers { get; init; } = 4;
     public int TextWidth { get; init; } = 128;
@@ -48,8 +51,14 @@ public static class ContrastivePretraining
             if (existing.Metadata.GetValueOrDefault("ham.pretrain") == settings) return false;
         }
         var (images, captions) = ReadCaptions(captionsPath);
-        var config = new ClipConfig(options.EmbedDim, options.Resolution, [options.Layers], options.Width, options.Patch,
-            options.ContextLength, 49408, options.TextWidth, options.TextLayers);
+        var config = options.Vision switch
+        {
+            "vit" => new ClipConfig(options.EmbedDim, options.Resolution, [options.Layers], options.Width, options.Patch,
+                options.ContextLength, 49408, options.TextWidth, options.TextLayers),
+            "resnet" => new ClipConfig(options.EmbedDim, options.Resolution, [1, 1, 1, 1], options.ResNetWidth, 0,
+                options.ContextLength, 49408, options.TextWidth, options.TextLayers),
+            var v => throw new ArgumentException($"vision tower must be vit or resnet, got '{v}'"),
+        };
         using var generator = new Generator((ulong)options.Seed);
         using var clip = new ClipModel(config, generator);
         using var tokens = ClipTokenizer.OpenAi.TokenizeBatch(captions, options.ContextLength, truncate: true);

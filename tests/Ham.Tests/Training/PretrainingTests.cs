@@ -37,4 +37,21 @@ public class PretrainingTests : IDisposable
         Assert.False(ContrastivePretraining.Run(captions, output, options));
         Assert.True(ContrastivePretraining.Run(captions, output, options with { Steps = 2 }));
     }
+
+    /// <summary>--vision resnet makes a ModifiedResNet CLIP (one block per stage) that loads with its shape inferred.</summary>
+    [Fact]
+    public void ResNetTinyClipLoadsAsAModifiedResNet()
+    {
+        new SyntheticBenchmark(Size: 32, PerClass: 1, CorpusPerClass: 1).Generate(_dir);
+        string output = Path.Combine(_dir, "rn.safetensors");
+        var options = new PretrainingOptions { Vision = "resnet", ResNetWidth = 8, Steps = 2, Batch = 4, TextWidth = 64, TextLayers = 1, EmbedDim = 32 };
+        Assert.True(ContrastivePretraining.Run(SyntheticBenchmark.CorpusCaptions(_dir), output, options));
+        using var clip = ClipCheckpoint.Load(output);
+        Assert.False(clip.Config.IsVisionTransformer);
+        Assert.Equal([1, 1, 1, 1], clip.Config.VisionLayers);
+        Assert.Equal(8, clip.Config.VisionWidth);
+        Assert.Equal(32, clip.Config.ImageResolution);
+        var error = Assert.Throws<ArgumentException>(() => ContrastivePretraining.Run(SyntheticBenchmark.CorpusCaptions(_dir), output, options with { Vision = "mlp" }));
+        Assert.Contains("'mlp'", error.Message);
+    }
 }
