@@ -20,7 +20,7 @@ static class DemoCommand
         var output = new Option<string>("--out") { Description = "working folder (data, tiny CLIP and runs are kept there)", DefaultValueFactory = _ => "demo" };
         var testDomain = new Option<string>("--test-domain") { DefaultValueFactory = _ => "cartoon" };
         var steps = new Option<int>("--steps") { Description = "training steps per run", DefaultValueFactory = _ => 300 };
-        var lr = new Option<double>("--lr") { Description = "learning rate (the tiny CLIP needs more than CLIPood's 5e-6)", DefaultValueFactory = _ => 5e-4 };
+        var lr = new Option<double>("--lr") { Description = "learning rate (the tiny CLIP needs more than CLIPood's 5e-6)", DefaultValueFactory = _ => 1e-4 };
         var command = new Command("demo", "End-to-end demo on synthetic data: zero-shot, ERM, per-source + average, per-source + TIES, HAM.") { output, testDomain, steps, lr };
         command.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(testDomain)!, parse.GetValue(steps), parse.GetValue(lr)));
         return command;

@@ -15,7 +15,7 @@ static class PretrainCommand
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => new PretrainingOptions().Steps };
         var seed = new Option<int>("--seed");
         var patch = new Option<int>("--patch") { DefaultValueFactory = _ => new PretrainingOptions().Patch };
-        var vision = new Option<string>("--vision") { Description = "vit or resnet (a ModifiedResNet, one block per stage)", DefaultValueFactory = _ => new PretrainingOptions().Vision };
+        var vision = new Option<string>("--vision") { Description = "resnet (a ModifiedResNet, one block per stage) or vit", DefaultValueFactory = _ => new PretrainingOptions().Vision };
         var command = new Command("pretrain", "Pretrain a tiny CLIP on a captioned corpus (reused when already made from the same data and options).") { data, output, steps, seed, patch, vision };
         command.SetAction(parse =>
         {

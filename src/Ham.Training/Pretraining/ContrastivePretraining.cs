@@ -18,8 +18,13 @@ public sealed record PretrainingOptions
     public int Batch { get; init; } = 64;
     public double LearningRate { get; init; } = 1e-3;
     public int Resolution { get; init; } = 32;
-    /// <summary>"vit" (a ViT of Patch, Width, Layers) or "resnet" (a ModifiedResNet of base width ResNetWidth, one block per stage).</summary>
-    public string Vision { get; init; } = "vit";
+    /// <summary>
+    /// "resnet" (a ModifiedResNet of base width ResNetWidth, one block per stage) or "vit" (a ViT of
+    /// Patch, Width, Layers). The ResNet is the default: on the synthetic corpus at 32 px it learns
+    /// shapes that transfer across styles (zero-shot 43% on the demo's cartoon domain, 30% on the
+    /// sources, against 25% and 16% for the 4-layer ViT with patch 8).
+    /// </summary>
+    public string Vision { get; init; } = "resnet";
     public int Patch { get; init; } = 8;
     public int ResNetWidth { get; init; } = 16;
     public int Width { get; init; } = 128;

@@ -21,7 +21,7 @@ public class PretrainingTests : IDisposable
     {
         new SyntheticBenchmark(Size: 32, PerClass: 1, CorpusPerClass: 1).Generate(_dir);
         string captions = SyntheticBenchmark.CorpusCaptions(_dir), output = Path.Combine(_dir, "tiny.safetensors");
-        var options = new PretrainingOptions { Steps = 12, Batch = 8, Width = 64, Layers = 1, TextWidth = 64, TextLayers = 1, EmbedDim = 32 };
+        var options = new PretrainingOptions { Vision = "vit", Steps = 12, Batch = 8, Width = 64, Layers = 1, TextWidth = 64, TextLayers = 1, EmbedDim = 32 };
         var losses = new List<double>();
         Assert.True(ContrastivePretraining.Run(captions, output, options, (_, loss) => losses.Add(loss)));
         Assert.Equal(12, losses.Count);
