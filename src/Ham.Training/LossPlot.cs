@@ -16,8 +16,10 @@ static class LossPlot
         const int width = 640, height = 400, left = 60, right = 150, top = 40, bottom = 50;
         var smoothed = curves.ToDictionary(c => c.Key, c => Smooth(c.Value));
         var points = smoothed.Values.SelectMany(c => c).ToList();
-        double maxStep = Math.Max(1, points.Count == 0 ? 1 : points.Max(p => p.Step));
-        double maxLoss = points.Count == 0 ? 1 : Math.Max(1e-9, points.Max(p => p.Loss)) * 1.05;
+        double stepTick = NiceTick(points.Count == 0 ? 1 : points.Max(p => p.Step));
+        double lossTick = NiceTick(points.Count == 0 ? 1 : points.Max(p => p.Loss));
+        double maxStep = stepTick * Math.Max(1, Math.Ceiling(points.Count == 0 ? 1 : points.Max(p => p.Step) / stepTick));
+        double maxLoss = lossTick * Math.Max(1, Math.Ceiling((points.Count == 0 ? 1 : points.Max(p => p.Loss)) / lossTick));
         string X(double step) => F(left + step / maxStep * (width - left - right));
         string Y(double loss) => F(height - bottom - loss / maxLoss * (height - top - bottom));
 
@@ -27,12 +29,10 @@ static class LossPlot
         svg.Append($"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">{Escape(title)}</text>\n");
         svg.Append($"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\" stroke=\"black\"/>\n");
         svg.Append($"<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{height - bottom}\" stroke=\"black\"/>\n");
-        for (int i = 0; i <= 4; i++)
-        {
-            double step = maxStep * i / 4, loss = maxLoss * i / 4;
-            svg.Append($"<text x=\"{X(step)}\" y=\"{height - bottom + 18}\" text-anchor=\"middle\">{step:0}</text>\n");
+        for (double step = 0; step <= maxStep + stepTick / 2; step += stepTick)
+            svg.Append($"<text x=\"{X(step)}\" y=\"{height - bottom + 18}\" text-anchor=\"middle\">{F(step)}</text>\n");
+        for (double loss = 0; loss <= maxLoss + lossTick / 2; loss += lossTick)
             svg.Append($"<text x=\"{left - 6}\" y=\"{Y(loss)}\" text-anchor=\"end\" dominant-baseline=\"middle\">{F(loss)}</text>\n");
-        }
         svg.Append($"<text x=\"{(left + width - right) / 2}\" y=\"{height - 12}\" text-anchor=\"middle\">step</text>\n");
         svg.Append($"<text x=\"16\" y=\"{height / 2}\" transform=\"rotate(-90 16 {height / 2})\" text-anchor=\"middle\">training cross-entropy</text>\n");
         int index = 0;
@@ -47,6 +47,13 @@ static class LossPlot
         }
         svg.Append("</svg>\n");
         return svg.ToString();
+    }
+
+    /// <summary>A tick spacing of 1, 2 or 5 times a power of ten giving at most five intervals up to <paramref name="max"/>.</summary>
+    static double NiceTick(double max)
+    {
+        double raw = Math.Max(max, 1e-9) / 5, magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        return new[] { 1.0, 2, 5, 10 }.Select(m => m * magnitude).First(t => t >= raw);
     }
 
     static List<(int Step, double Loss)> Smooth(List<(int Step, double Loss)> curve)
