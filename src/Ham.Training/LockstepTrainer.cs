@@ -245,24 +245,30 @@ public sealed class LockstepTrainer : IDisposable
         string dir = _options.OutDir;
         using var scope = new DisposeScope();
         var averaged = _models.Select(m => (IReadOnlyDictionary<string, Tensor>)m.AveragedState()).ToList();
+        var trained = _models.Select(m => (IReadOnlyDictionary<string, Tensor>)m.Encoder.StateDict()).ToList();
         var historical = Deliver(averaged);
-        var final = Deliver(_models.Select(m => (IReadOnlyDictionary<string, Tensor>)m.Encoder.StateDict()).ToList());
+        var final = Deliver(trained);
+        // The delivered sources and model: the historical averages when averaging is part of the
+        // method, else the final weights; both variants are scored either way.
+        var deliveredSources = _options.UsesAverage ? averaged : trained;
         Directory.CreateDirectory(Path.Combine(dir, "sources"));
         if (_options.Method != TrainingMethod.Erm)
             for (int i = 0; i < _models.Count; i++)
-                SaveClip(Path.Combine(dir, "sources", $"{_models[i].Name}.safetensors"), averaged[i]);
-        SaveClip(Path.Combine(dir, "model.safetensors"), historical);
+                SaveClip(Path.Combine(dir, "sources", $"{_models[i].Name}.safetensors"), deliveredSources[i]);
+        SaveClip(Path.Combine(dir, "model.safetensors"), _options.UsesAverage ? historical : final);
 
         var historicalAccuracy = Evaluate(historical);
         var finalAccuracy = Evaluate(final);
+        var delivered = _options.UsesAverage ? historicalAccuracy : finalAccuracy;
         var results = new JsonObject
         {
             ["method"] = _options.Method.ToString().ToLowerInvariant(),
             ["test_domain"] = _options.TestDomain,
-            ["test_accuracy"] = historicalAccuracy["test"]!.GetValue<double>(),
-            ["val_accuracy"] = historicalAccuracy["val"]!.GetValue<double>(),
+            ["delivered"] = _options.UsesAverage ? "historical" : "final",
+            ["test_accuracy"] = delivered["test"]!.GetValue<double>(),
+            ["val_accuracy"] = delivered["val"]!.GetValue<double>(),
             ["zero_shot_accuracy"] = state["zero_shot"]!["test"]!.GetValue<double>(),
-            ["per_domain"] = historicalAccuracy["per_domain"]!.DeepClone(),
+            ["per_domain"] = delivered["per_domain"]!.DeepClone(),
             ["variants"] = new JsonObject
             {
                 ["historical"] = historicalAccuracy,

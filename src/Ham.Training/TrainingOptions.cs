@@ -54,6 +54,14 @@ public sealed record TrainingOptions
     /// <summary>Stop after this many steps of this process without saving, as a kill would (resume tests; HAM_STOP_AFTER).</summary>
     public int? StopAfter { get; init; }
 
+    /// <summary>
+    /// Deliver the historical averages (HAM section 3.4) rather than the final weights; null = the
+    /// method's own choice: on for ham, off for the erm and per-source baselines, as the paper
+    /// reports them. Both variants are scored in results.json either way.
+    /// </summary>
+    public bool? Average { get; init; }
+
+    public bool UsesAverage => Average ?? Method == TrainingMethod.Ham;
     public bool UsesSae => Method == TrainingMethod.Ham && Sae;
     public double SignWeight => Method == TrainingMethod.Ham ? Lambda : 0;
 

@@ -22,6 +22,7 @@ static class TrainCommand
         var trim = new Option<double>("--trim") { Description = "rhm trim ratio", DefaultValueFactory = _ => 0.2 };
         var beta = new Option<double>("--beta") { Description = "Beta(beta, beta) historical average", DefaultValueFactory = _ => 0.5 };
         var sae = new Option<string>("--sae") { Description = "on or off", DefaultValueFactory = _ => "on" };
+        var average = new Option<string?>("--average") { Description = "deliver the historical average (on) or the final weights (off); default on for ham, off for erm and per-source" };
         var merge = new Option<string>("--merge") { Description = "merge method name", DefaultValueFactory = _ => "rhm" };
         var loss = new Option<string>("--loss") { Description = "ce or mms (CLIPood's margin metric softmax)", DefaultValueFactory = _ => "ce" };
         var margin = new Option<double>("--margin") { DefaultValueFactory = _ => 0.3 };
@@ -33,7 +34,7 @@ static class TrainCommand
         var batchNorm = new Option<string>("--batch-norm") { Description = "frozen (eval mode, as CLIPood) or train (batch statistics, running statistics updated)", DefaultValueFactory = _ => "frozen" };
         var resume = new Option<bool>("--resume") { Description = "continue from the run folder's checkpoint" };
         var command = new Command("train", "Train source models (HAM, per-source) or one ERM model and evaluate on the held-out domain.")
-            { data, testDomain, model, output, method, steps, batch, lr, lambda, trim, beta, sae, merge, loss, margin, imageSize, seed, trialSeed, evalEvery, checkpointEvery, batchNorm, resume };
+            { data, testDomain, model, output, method, steps, batch, lr, lambda, trim, beta, sae, average, merge, loss, margin, imageSize, seed, trialSeed, evalEvery, checkpointEvery, batchNorm, resume };
         command.SetAction(parse => Run(new TrainingOptions
         {
             DataDir = parse.GetValue(data)!, TestDomain = parse.GetValue(testDomain)!, ModelPath = parse.GetValue(model)!, OutDir = parse.GetValue(output)!,
@@ -45,6 +46,7 @@ static class TrainCommand
             Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Lambda = parse.GetValue(lambda),
             Trim = parse.GetValue(trim), Beta = parse.GetValue(beta),
             Sae = parse.GetValue(sae) switch { "on" => true, "off" => false, var s => throw new ArgumentException($"--sae must be on or off, got '{s}'") },
+            Average = parse.GetValue(average) switch { null => null, "on" => true, "off" => false, var a => throw new ArgumentException($"--average must be on or off, got '{a}'") },
             Merge = parse.GetValue(merge)!,
             Loss = parse.GetValue(loss) switch { "ce" => LossKind.CrossEntropy, "mms" => LossKind.MarginMetricSoftmax, var l => throw new ArgumentException($"--loss must be ce or mms, got '{l}'") },
             Margin = parse.GetValue(margin), ImageSize = parse.GetValue(imageSize), Seed = parse.GetValue(seed), TrialSeed = parse.GetValue(trialSeed),

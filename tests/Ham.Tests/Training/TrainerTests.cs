@@ -32,6 +32,8 @@ public class TrainerTests : IDisposable
     {
         var results = Train(Options("ham"));
         Assert.InRange(results["test_accuracy"]!.GetValue<double>(), 0, 1);
+        Assert.Equal("historical", results["delivered"]!.GetValue<string>());
+        Assert.Equal(results["variants"]!["historical"]!["test"]!.GetValue<double>(), results["test_accuracy"]!.GetValue<double>());
         string run = Path.Combine(_dir, "ham");
         var sources = Directory.GetFiles(Path.Combine(run, "sources")).Order().ToArray();
         Assert.Equal(["art_painting.safetensors", "cartoon.safetensors", "photo.safetensors"], sources.Select(Path.GetFileName));
@@ -114,6 +116,9 @@ public class TrainerTests : IDisposable
         var results = Train(options);
         foreach (string key in new[] { "test_accuracy", "val_accuracy", "zero_shot_accuracy" })
             Assert.InRange(results[key]!.GetValue<double>(), 0, 1);
+        // Baselines deliver their final weights unless --average on.
+        Assert.Equal("final", results["delivered"]!.GetValue<string>());
+        Assert.Equal(results["variants"]!["final"]!["val"]!.GetValue<double>(), results["val_accuracy"]!.GetValue<double>());
         Assert.Equal(4, results["per_domain"]!.AsObject().Count);
         foreach (string file in new[] { "run.json", "log.jsonl", "split.json", "model.safetensors", "losses.svg" })
             Assert.True(File.Exists(Path.Combine(options.OutDir, file)), file);
