@@ -22,7 +22,7 @@ public sealed class RandomResizedCrop(int size, double scaleMin = 0.08, double s
     public RgbImage Apply(RgbImage image, Generator generator)
     {
         var (top, left, height, width) = SampleRegion(image.Width, image.Height, generator);
-        return PilResize.Resize(ImageOps.Crop(image, left, top, width, height), Size, Size, ResampleFilter.Bilinear);
+        return PilResize.CropResize(image, left, top, width, height, Size, Size, ResampleFilter.Bilinear);
     }
 
     /// <summary>

@@ -28,9 +28,11 @@ public sealed class TrainAugmentation(int size, float[] mean, float[] std, bool 
     /// <summary>The augmented 8-bit image (before ToTensor).</summary>
     public RgbImage Apply(RgbImage image, Generator generator)
     {
-        var result = crop.Apply(image, generator);
-        using (var flipDraw = Random.Uniform([1], generator))
-            if (flipDraw.Item() < 0.5) result = ImageOps.FlipHorizontal(result);
+        var (top, left, height, width) = crop.SampleRegion(image.Width, image.Height, generator);
+        bool flip;
+        using (var flipDraw = Random.Uniform([1], generator)) flip = flipDraw.Item() < 0.5;
+        // The crop, the resize and the flip in one resampling (same pixels as the three steps).
+        var result = PilResize.CropResize(image, left, top, width, height, Size, Size, ResampleFilter.Bilinear, mirror: flip);
         if (jitter is not null) result = jitter.Apply(result, generator);
         if (grayscale is not null) result = grayscale.Apply(result, generator);
         return result;
