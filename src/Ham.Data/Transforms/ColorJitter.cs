@@ -38,20 +38,20 @@ public sealed class ColorJitter
 
     public RgbImage Apply(RgbImage image, Generator generator) => Apply(image, SampleParameters(generator));
 
+    /// <summary>The jittered image (a new one unless every factor is disabled): the first operation reads <paramref name="image"/>, the rest work in place.</summary>
     public static RgbImage Apply(RgbImage image, Parameters parameters)
     {
+        RgbImage? result = null;
+        var source = image;
         foreach (int op in parameters.Order)
         {
-            image = op switch
-            {
-                0 when parameters.Brightness is float b => PilColor.Brightness(image, b),
-                1 when parameters.Contrast is float c => PilColor.Contrast(image, c),
-                2 when parameters.Saturation is float s => PilColor.Saturation(image, s),
-                3 when parameters.Hue is float h => PilColor.Hue(image, h),
-                _ => image,
-            };
+            float? factor = op switch { 0 => parameters.Brightness, 1 => parameters.Contrast, 2 => parameters.Saturation, _ => parameters.Hue };
+            if (factor is not float f) continue;
+            result ??= new RgbImage(image.Width, image.Height);
+            PilColor.Apply((PilColor.Operation)op, f, source, result);
+            source = result;
         }
-        return image;
+        return source;
     }
 
     static float? Draw((double Min, double Max)? range, Generator generator)

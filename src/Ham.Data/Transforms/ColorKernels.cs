@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Ham.Data.Transforms;
+
+/// <summary>
+/// The per-pixel loops of <see cref="PilColor"/> over interleaved 8-bit RGB. Every one reads a
+/// pixel before writing it, so source and destination may be the same buffer.
+/// </summary>
+static unsafe class ColorKernels
+{
+    /// <summary>Pixels per chunk of <see cref="BlendWithOwnGrey"/>: 3 * 1024 bytes, a multiple of the 32-byte vector step.</summary>
+    const int ChunkPixels = 1024;
+
+    /// <summary>destination[i] = table[source[i]].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
+    public static void Map(ReadOnlySpan<byte> source, Span<byte> destination, byte[] table)
+    {
+        fixed (byte* src = source, dst = destination, lut = table)
+            for (int i = 0; i < source.Length; i++) dst[i] = lut[src[i]];
+    }
+
+    /// <summary>The sum of <see cref="PilColor.Luma"/> over all pixels (ImageStat's sum of the "L" image).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static long LumaSum(ReadOnlySpan<byte> source)
+    {
+        long sum = 0;
+        fixed (byte* src = source)
+            for (int i = 0; i < source.Length; i += 3) sum += PilColor.Luma(src[i], src[i + 1], src[i + 2]);
+        return sum;
+    }
+
+    /// <summary>Each pixel's luma in all three channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void GreyPerPixel(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        fixed (byte* src = source, dst = destination)
+            for (int i = 0; i < source.Length; i += 3) dst[i] = dst[i + 1] = dst[i + 2] = PilColor.Luma(src[i], src[i + 1], src[i + 2]);
+    }
+
+    /// <summary>
+    /// ImageEnhance.Color: each byte blended with its pixel's luma by <see cref="PilColor.Blend"/>.
+    /// A chunk's greys are written out per byte first, then the blend runs 32 bytes at a time in
+    /// float32 lanes: degenerate + alpha * (float)(image - degenerate), truncated, clamped to 0..255.
+    /// The lanes do the scalar operations in the scalar order (no fused multiply-add), and clamping
+    /// a truncation is what Blend does on both of its branches (inside [0, 1] the value cannot leave 0..255).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BlendWithOwnGrey(ReadOnlySpan<byte> source, Span<byte> destination, float alpha)
+    {
+        byte* grey = stackalloc byte[ChunkPixels * 3];
+        fixed (byte* src = source, dst = destination)
+        {
+            for (int chunk = 0; chunk < source.Length; chunk += ChunkPixels * 3)
+            {
+                int length = Math.Min(ChunkPixels * 3, source.Length - chunk);
+                GreyPerPixel(new ReadOnlySpan<byte>(src + chunk, length), new Span<byte>(grey, length));
+                int vectorEnd = Vector256.IsHardwareAccelerated ? length - length % 32 : 0;
+                for (int i = 0; i < vectorEnd; i += 32) Blend32(grey + i, src + chunk + i, dst + chunk + i, alpha);
+                for (int i = vectorEnd; i < length; i++) dst[chunk + i] = PilColor.Blend(grey[i], src[chunk + i], alpha);
+            }
+        }
+    }
+
+    static void Blend32(byte* degenerate, byte* image, byte* output, float alpha)
+    {
+        var (degenerateLow, degenerateHigh) = Vector256.Widen(Vector256.Load(degenerate));
+        var (imageLow, imageHigh) = Vector256.Widen(Vector256.Load(image));
+        var (d0, d1) = Vector256.Widen(degenerateLow);
+        var (d2, d3) = Vector256.Widen(degenerateHigh);
+        var (i0, i1) = Vector256.Widen(imageLow);
+        var (i2, i3) = Vector256.Widen(imageHigh);
+        var low = Vector256.Narrow(Blend8(d0.AsInt32(), i0.AsInt32(), alpha), Blend8(d1.AsInt32(), i1.AsInt32(), alpha)).AsUInt16();
+        var high = Vector256.Narrow(Blend8(d2.AsInt32(), i2.AsInt32(), alpha), Blend8(d3.AsInt32(), i3.AsInt32(), alpha)).AsUInt16();
+        Vector256.Narrow(low, high).Store(output);
+    }
+
+    static Vector256<int> Blend8(Vector256<int> degenerate, Vector256<int> image, float alpha)
+    {
+        var value = Vector256.ConvertToSingle(degenerate) + Vector256.ConvertToSingle(image - degenerate) * alpha;
+        return Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(value), Vector256<int>.Zero), Vector256.Create(255));
+    }
+}
