@@ -5,16 +5,17 @@ namespace Ham.Data.Transforms;
 /// <summary>
 /// <see cref="PilHsv"/>'s RGB -&gt; HSV -&gt; (H + shift) -&gt; RGB for whole images, through tables
 /// built once from <see cref="PilHsv"/> itself, so no pixel needs Pillow's float divisions and
-/// fmod. Why tables suffice (Pillow Convert.c <c>rgb2hsv_row</c>): with max, min and range = max - min,
-/// H depends only on which channel is the max, which is the min, range, and d = max - mid, because
-/// rc, gc, bc = (max - channel) / range and the min channel's quotient is 1, the max's 0. S depends
-/// on (max, range). Back to RGB (<c>hsv2rgb</c>), p = round(V (1 - S/255)) depends on (S, V) only;
+/// fmod, and no pixel takes a data-dependent branch. Why tables suffice (Pillow Convert.c
+/// <c>rgb2hsv_row</c>): with range = max - min, rc, gc, bc = (max - channel) / range, the max
+/// channel's quotient is 0 and the min's is 1, so H depends only on which channel is the max, the
+/// range and how far the third channel is from the max (see <see cref="BuildHue"/>); S depends on
+/// (max, range). Back to RGB (<c>hsv2rgb</c>), p = round(V (1 - S/255)) depends on (S, V) only;
 /// q and t use per-H sector and fraction and per-S factor tables, then the same double arithmetic.
 /// Tests compare both directions with <see cref="PilHsv"/> over every input.
 /// </summary>
 static class HueShift
 {
-    /// <summary>H by [(ordering * 256 + range) * 256 + d]; orderings as in <see cref="Ordering"/>.</summary>
+    /// <summary>H by [(max channel * 256 + range) * 512 + diff + 256]; see <see cref="BuildHue"/>.</summary>
     static readonly byte[] Hue = BuildHue();
 
     /// <summary>S by [max * 256 + range].</summary>
@@ -58,68 +59,65 @@ static class HueShift
         }
     }
 
-    /// <summary><see cref="PilHsv.FromRgb"/> by table lookups.</summary>
+    /// <summary>
+    /// <see cref="PilHsv.FromRgb"/> by table lookups, without a branch: a grey pixel (range 0) finds
+    /// H = S = 0 in the tables' unset entries, as rgb2hsv_row's max == min case.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (byte H, byte S, byte V) FromRgb(byte r, byte g, byte b)
     {
-        int max = Math.Max(r, Math.Max(g, b)), min = Math.Min(r, Math.Min(g, b));
-        if (max == min) return (0, 0, (byte)max);
-        int range = max - min;
-        var (ordering, d) = Ordering(r, g, b, max);
-        return (Hue[(ordering * 256 + range) * 256 + d], Saturation[max * 256 + range], (byte)max);
+        int max = Math.Max(r, Math.Max(g, b)), range = max - Math.Min(r, Math.Min(g, b));
+        int channel = MaxChannel(r, g, b);
+        int diff = channel == 0 ? g - b : channel == 1 ? b - r : r - g;
+        return (Hue[(channel * 256 + range) * 512 + diff + 256], Saturation[max * 256 + range], (byte)max);
     }
+
+    /// <summary>The channel rgb2hsv_row's if-chain takes as the max: r if r &gt;= g and r &gt;= b, else g if g &gt;= b, else b.</summary>
+    static int MaxChannel(int r, int g, int b) => (r >= g) & (r >= b) ? 0 : g >= b ? 1 : 2;
 
     /// <summary>
-    /// Which channel is the max (first of r, g, b on ties, as rgb2hsv_row's if-chain) and which of
-    /// the other two is the min (ties go to the earlier ordering), and d = max - the other one.
-    /// 0: r max, g min; 1: r max, b min; 2: g max, r min; 3: g max, b min; 4: b max, r min; 5: b max, g min.
+    /// <see cref="PilHsv.ToRgb"/>: p from its table; q, t = round(V (1 - fs f)), round(V (1 - fs (1 - f)))
+    /// in the same double arithmetic (both values are in [0, V], so round half up is round half away
+    /// from zero); the sector picks the output order from a table instead of a switch. S = 0 needs
+    /// no case of its own: fs = 0 makes p = q = t = V.
     /// </summary>
-    static (int Ordering, int D) Ordering(int r, int g, int b, int max)
-    {
-        if (r == max) return g <= b ? (0, max - b) : (1, max - g);
-        if (g == max) return r <= b ? (2, max - b) : (3, max - r);
-        return r <= g ? (4, max - g) : (5, max - r);
-    }
-
-    /// <summary><see cref="PilHsv.ToRgb"/>: p from its table; q, t = round(V (1 - fs f)), round(V (1 - fs (1 - f))) in the same double arithmetic.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (byte R, byte G, byte B) ToRgb(byte h, byte s, byte v)
     {
-        if (s == 0) return (v, v, v);
         float fs = SaturationFactor[s];
-        byte p = P[s * 256 + v];
-        byte q = (byte)Math.Round(v * (1.0 - fs * Fraction[h]), MidpointRounding.AwayFromZero);
-        byte t = (byte)Math.Round(v * (1.0 - fs * OneMinusFraction[h]), MidpointRounding.AwayFromZero);
-        return Sector[h] switch
-        {
-            0 => (v, t, p),
-            1 => (q, v, p),
-            2 => (p, v, t),
-            3 => (p, q, v),
-            4 => (t, p, v),
-            _ => (v, p, q),
-        };
+        uint p = P[s * 256 + v];
+        uint q = (uint)(v * (1.0 - fs * Fraction[h]) + 0.5);
+        uint t = (uint)(v * (1.0 - fs * OneMinusFraction[h]) + 0.5);
+        uint values = v | p << 8 | q << 16 | t << 24;
+        int order = SectorOrder[Sector[h]];
+        return ((byte)(values >> ((order & 3) * 8)), (byte)(values >> ((order >> 2 & 3) * 8)), (byte)(values >> ((order >> 4) * 8)));
     }
 
-    /// <summary>Each ordering's H from one representative colour with min 0, max = range, mid = range - d (H depends on nothing else).</summary>
+    /// <summary>
+    /// hsv2rgb's output order per sector over (v, p, q, t) = indices (0, 1, 2, 3), packed as
+    /// R | G &lt;&lt; 2 | B &lt;&lt; 4: sector 0 (v, t, p), 1 (q, v, p), 2 (p, v, t), 3 (p, q, v), 4 (t, p, v), 5 (v, p, q).
+    /// </summary>
+    static ReadOnlySpan<byte> SectorOrder => [0 | 3 << 2 | 1 << 4, 2 | 0 << 2 | 1 << 4, 1 | 0 << 2 | 3 << 4, 1 | 2 << 2 | 0 << 4, 3 | 1 << 2 | 0 << 4, 0 | 1 << 2 | 2 << 4];
+
+    /// <summary>
+    /// H for every (max channel, range, diff), diff being the other two channels' difference in
+    /// cyclic order (g - b, b - r or r - g): with the max and the range known it fixes which of them
+    /// is the min and how far the other is from the max, and H depends on nothing else, so one
+    /// representative colour (max = range, min = 0) gives each entry.
+    /// </summary>
     static byte[] BuildHue()
     {
-        var table = new byte[6 * 256 * 256];
-        for (int ordering = 0; ordering < 6; ordering++)
+        var table = new byte[3 * 256 * 512];
+        for (int channel = 0; channel < 3; channel++)
             for (int range = 1; range < 256; range++)
-                for (int d = 0; d <= range; d++)
+                for (int diff = -range; diff <= range; diff++)
                 {
-                    int mid = range - d;
-                    var (r, g, b) = ordering switch
-                    {
-                        0 => (range, 0, mid),
-                        1 => (range, mid, 0),
-                        2 => (0, range, mid),
-                        3 => (mid, range, 0),
-                        4 => (0, mid, range),
-                        _ => (mid, 0, range),
-                    };
-                    table[(ordering * 256 + range) * 256 + d] = PilHsv.FromRgb((byte)r, (byte)g, (byte)b).H;
+                    var rgb = new int[3];
+                    rgb[channel] = range;
+                    rgb[(channel + 1) % 3] = Math.Max(diff, 0);
+                    rgb[(channel + 2) % 3] = Math.Max(-diff, 0);
+                    if (MaxChannel(rgb[0], rgb[1], rgb[2]) != channel) continue; // a tie an earlier channel wins: never looked up
+                    table[(channel * 256 + range) * 512 + diff + 256] = PilHsv.FromRgb((byte)rgb[0], (byte)rgb[1], (byte)rgb[2]).H;
                 }
         return table;
     }
