@@ -12,12 +12,20 @@ static unsafe class ColorKernels
     /// <summary>Pixels per chunk of <see cref="BlendWithOwnGrey"/>: 3 * 1024 bytes, a multiple of the 32-byte vector step.</summary>
     const int ChunkPixels = 1024;
 
-    /// <summary>destination[i] = table[source[i]].</summary>
+    /// <summary>
+    /// ImageEnhance.Brightness / Contrast: each byte blended with one <paramref name="degenerate"/>
+    /// value by <see cref="PilColor.Blend"/>, 32 bytes at a time (see <see cref="Blend32"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
-    public static void Map(ReadOnlySpan<byte> source, Span<byte> destination, byte[] table)
+    public static void BlendWithConstant(ReadOnlySpan<byte> source, Span<byte> destination, byte degenerate, float alpha)
     {
-        fixed (byte* src = source, dst = destination, lut = table)
-            for (int i = 0; i < source.Length; i++) dst[i] = lut[src[i]];
+        int vectorEnd = Vector256.IsHardwareAccelerated ? source.Length - source.Length % 32 : 0;
+        var degenerates = Vector256.Create(degenerate);
+        fixed (byte* src = source, dst = destination)
+        {
+            for (int i = 0; i < vectorEnd; i += 32) Blend32(degenerates, Vector256.Load(src + i), alpha).Store(dst + i);
+            for (int i = vectorEnd; i < source.Length; i++) dst[i] = PilColor.Blend(degenerate, src[i], alpha);
+        }
     }
 
     /// <summary>The sum of <see cref="PilColor.Luma"/> over all pixels (ImageStat's sum of the "L" image).</summary>
@@ -40,10 +48,7 @@ static unsafe class ColorKernels
 
     /// <summary>
     /// ImageEnhance.Color: each byte blended with its pixel's luma by <see cref="PilColor.Blend"/>.
-    /// A chunk's greys are written out per byte first, then the blend runs 32 bytes at a time in
-    /// float32 lanes: degenerate + alpha * (float)(image - degenerate), truncated, clamped to 0..255.
-    /// The lanes do the scalar operations in the scalar order (no fused multiply-add), and clamping
-    /// a truncation is what Blend does on both of its branches (inside [0, 1] the value cannot leave 0..255).
+    /// A chunk's greys are written out per byte first, then the blend runs 32 bytes at a time (<see cref="Blend32"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BlendWithOwnGrey(ReadOnlySpan<byte> source, Span<byte> destination, float alpha)
@@ -56,23 +61,29 @@ static unsafe class ColorKernels
                 int length = Math.Min(ChunkPixels * 3, source.Length - chunk);
                 GreyPerPixel(new ReadOnlySpan<byte>(src + chunk, length), new Span<byte>(grey, length));
                 int vectorEnd = Vector256.IsHardwareAccelerated ? length - length % 32 : 0;
-                for (int i = 0; i < vectorEnd; i += 32) Blend32(grey + i, src + chunk + i, dst + chunk + i, alpha);
+                for (int i = 0; i < vectorEnd; i += 32) Blend32(Vector256.Load(grey + i), Vector256.Load(src + chunk + i), alpha).Store(dst + chunk + i);
                 for (int i = vectorEnd; i < length; i++) dst[chunk + i] = PilColor.Blend(grey[i], src[chunk + i], alpha);
             }
         }
     }
 
-    static void Blend32(byte* degenerate, byte* image, byte* output, float alpha)
+    /// <summary>
+    /// <see cref="PilColor.Blend"/> of 32 bytes in float32 lanes: degenerate + alpha * (float)(image - degenerate),
+    /// truncated, clamped to 0..255. The lanes do the scalar operations in the scalar order (no fused
+    /// multiply-add), and clamping a truncation is what Blend does on both of its branches (inside
+    /// [0, 1] the value cannot leave 0..255).
+    /// </summary>
+    static Vector256<byte> Blend32(Vector256<byte> degenerate, Vector256<byte> image, float alpha)
     {
-        var (degenerateLow, degenerateHigh) = Vector256.Widen(Vector256.Load(degenerate));
-        var (imageLow, imageHigh) = Vector256.Widen(Vector256.Load(image));
+        var (degenerateLow, degenerateHigh) = Vector256.Widen(degenerate);
+        var (imageLow, imageHigh) = Vector256.Widen(image);
         var (d0, d1) = Vector256.Widen(degenerateLow);
         var (d2, d3) = Vector256.Widen(degenerateHigh);
         var (i0, i1) = Vector256.Widen(imageLow);
         var (i2, i3) = Vector256.Widen(imageHigh);
         var low = Vector256.Narrow(Blend8(d0.AsInt32(), i0.AsInt32(), alpha), Blend8(d1.AsInt32(), i1.AsInt32(), alpha)).AsUInt16();
         var high = Vector256.Narrow(Blend8(d2.AsInt32(), i2.AsInt32(), alpha), Blend8(d3.AsInt32(), i3.AsInt32(), alpha)).AsUInt16();
-        Vector256.Narrow(low, high).Store(output);
+        return Vector256.Narrow(low, high);
     }
 
     static Vector256<int> Blend8(Vector256<int> degenerate, Vector256<int> image, float alpha)

@@ -61,11 +61,11 @@ public static class PilColor
         switch (operation)
         {
             case Operation.Brightness:
-                ColorKernels.Map(from, to, BlendTable(0, factor));
+                ColorKernels.BlendWithConstant(from, to, 0, factor);
                 break;
             case Operation.Contrast:
                 int mean = (int)((double)ColorKernels.LumaSum(from) / (source.Width * source.Height) + 0.5);
-                ColorKernels.Map(from, to, BlendTable(mean, factor));
+                ColorKernels.BlendWithConstant(from, to, (byte)mean, factor);
                 break;
             case Operation.Saturation:
                 ColorKernels.BlendWithOwnGrey(from, to, factor);
@@ -84,13 +84,5 @@ public static class PilColor
         var result = new RgbImage(image.Width, image.Height);
         Apply(operation, factor, image, result);
         return result;
-    }
-
-    /// <summary>The blend of every byte value with a constant degenerate value: the same <see cref="Blend"/>, looked up per pixel.</summary>
-    static byte[] BlendTable(int degenerate, float factor)
-    {
-        var table = new byte[256];
-        for (int v = 0; v < 256; v++) table[v] = Blend(degenerate, v, factor);
-        return table;
     }
 }

@@ -6,7 +6,8 @@ namespace Ham.Tests.Data;
 /// <summary>
 /// The table and vector colour paths against the per-pixel definitions they replaced, over every
 /// input they can see: <see cref="PilHsv"/> (which matched Pillow's fixtures in ColorTransformTests)
-/// for all 2^24 RGB colours and all 2^24 HSV triples, and Blend / Luma for all 2^24 colours.
+/// for all 2^24 RGB colours and all 2^24 HSV triples, and Blend / Luma for all 2^24 colours and all
+/// (degenerate, value) byte pairs.
 /// </summary>
 public class ColorFastPathTests
 {
@@ -59,6 +60,26 @@ public class ColorFastPathTests
             byte grey = PilColor.Luma(p[i], p[i + 1], p[i + 2]);
             for (int c = 0; c < 3; c++)
                 if (o[i + c] != PilColor.Blend(grey, p[i + c], factor)) Assert.Fail($"factor {factor}, RGB ({p[i]}, {p[i + 1]}, {p[i + 2]})");
+        }
+    }
+
+    [Theory]
+    [InlineData(0.7f)]
+    [InlineData(0.9999f)]
+    [InlineData(1.0f)]
+    [InlineData(1.3f)]
+    [InlineData(0.0f)]
+    [InlineData(2.5f)]
+    public void ConstantBlendEqualsPerByteBlendForEveryPair(float factor)
+    {
+        // every byte value, then 31 more so the scalar tail runs too
+        var values = Enumerable.Range(0, 256 + 31).Select(v => (byte)v).ToArray();
+        var output = new byte[values.Length];
+        for (int degenerate = 0; degenerate < 256; degenerate++)
+        {
+            ColorKernels.BlendWithConstant(values, output, (byte)degenerate, factor);
+            for (int i = 0; i < values.Length; i++)
+                if (output[i] != PilColor.Blend(degenerate, values[i], factor)) Assert.Fail($"factor {factor}, degenerate {degenerate}, value {values[i]}");
         }
     }
 
