@@ -28,9 +28,18 @@ public static class PilResize
         ResampleFilter filter, bool mirror = false)
     {
         if (width <= 0 || height <= 0) throw new ArgumentException($"resize target must be positive, got {width}x{height}");
+        var output = new RgbImage(width, height);
+        CropResizeInto(image, left, top, cropWidth, cropHeight, output, filter, mirror);
+        return output;
+    }
+
+    /// <summary><see cref="CropResize"/> into <paramref name="output"/>, whose size is the target size (a loader's reused buffer).</summary>
+    public static void CropResizeInto(RgbImage image, int left, int top, int cropWidth, int cropHeight, RgbImage output,
+        ResampleFilter filter, bool mirror = false)
+    {
+        int width = output.Width, height = output.Height;
         if (left < 0 || top < 0 || cropWidth <= 0 || cropHeight <= 0 || left + cropWidth > image.Width || top + cropHeight > image.Height)
             throw new ArgumentException($"crop {cropWidth}x{cropHeight} at ({left}, {top}) does not fit in a {image.Width}x{image.Height} image");
-        var output = new RgbImage(width, height);
         int stride = image.Width * 3, origin = top * stride + left * 3;
         ResampleCoefficients? rows = cropWidth != width ? ResampleCoefficients.Pillow(cropWidth, width, filter, mirror)
             : mirror ? ResampleCoefficients.Identity(width, mirror: true) : null;
@@ -61,6 +70,5 @@ public static class PilResize
                 ArrayPool<byte>.Shared.Return(between);
             }
         }
-        return output;
     }
 }
