@@ -73,6 +73,7 @@ static unsafe class ColorKernels
     /// multiply-add), and clamping a truncation is what Blend does on both of its branches (inside
     /// [0, 1] the value cannot leave 0..255).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<byte> Blend32(Vector256<byte> degenerate, Vector256<byte> image, float alpha)
     {
         var (degenerateLow, degenerateHigh) = Vector256.Widen(degenerate);
@@ -86,6 +87,7 @@ static unsafe class ColorKernels
         return Vector256.Narrow(low, high);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<int> Blend8(Vector256<int> degenerate, Vector256<int> image, float alpha)
     {
         var value = Vector256.ConvertToSingle(degenerate) + Vector256.ConvertToSingle(image - degenerate) * alpha;
