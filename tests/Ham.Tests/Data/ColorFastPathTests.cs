@@ -84,6 +84,23 @@ public class ColorFastPathTests
     }
 
     [Fact]
+    public void LumaKernelsEqualPerPixelLumaForEveryColour()
+    {
+        var input = EveryColour.Value;
+        byte[] p = input.Pixels, grey = PilColor.Grayscale(input).Pixels;
+        long sum = 0;
+        for (int i = 0; i < p.Length; i += 3)
+        {
+            byte luma = PilColor.Luma(p[i], p[i + 1], p[i + 2]);
+            sum += luma;
+            if (grey[i] != luma || grey[i + 1] != luma || grey[i + 2] != luma) Assert.Fail($"RGB ({p[i]}, {p[i + 1]}, {p[i + 2]})");
+        }
+        Assert.Equal(sum, ColorKernels.LumaSum(p));
+        // a length that leaves a scalar tail after the 16-pixel steps
+        Assert.Equal(PilColor.Luma(p[60], p[61], p[62]) + ColorKernels.LumaSum(p.AsSpan(0, 60)), ColorKernels.LumaSum(p.AsSpan(0, 63)));
+    }
+
+    [Fact]
     public void InPlaceEqualsIntoANewImage()
     {
         var random = new System.Random(7);
