@@ -5,7 +5,7 @@ namespace Ham.Data.Transforms;
 /// <summary>
 /// <see cref="PilHsv"/>'s RGB -&gt; HSV -&gt; (H + shift) -&gt; RGB for whole images, through tables
 /// built once from <see cref="PilHsv"/> itself, so no pixel needs Pillow's float divisions and
-/// fmod, and no pixel takes a data-dependent branch. Why tables suffice (Pillow Convert.c
+/// fmod. Why tables suffice (Pillow Convert.c
 /// <c>rgb2hsv_row</c>): with range = max - min, rc, gc, bc = (max - channel) / range, the max
 /// channel's quotient is 0 and the min's is 1, so H depends only on which channel is the max, the
 /// range and how far the third channel is from the max (see <see cref="BuildHue"/>); S depends on
@@ -60,7 +60,7 @@ static class HueShift
     }
 
     /// <summary>
-    /// <see cref="PilHsv.FromRgb"/> by table lookups, without a branch: a grey pixel (range 0) finds
+    /// <see cref="PilHsv.FromRgb"/> by table lookups, with no case for grey: a grey pixel (range 0) finds
     /// H = S = 0 in the tables' unset entries, as rgb2hsv_row's max == min case.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
