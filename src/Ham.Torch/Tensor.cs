@@ -181,6 +181,19 @@ public sealed unsafe partial class Tensor : IDisposable
         }
     }
 
+    /// <summary>
+    /// The memory of a contiguous CPU tensor of element type <typeparamref name="T"/>, writable,
+    /// valid while the tensor lives: lets a producer (a data loader) fill a new tensor in place
+    /// instead of filling an array that is then copied.
+    /// </summary>
+    public Span<T> DataSpan<T>() where T : unmanaged
+    {
+        if (DType != DTypeOf<T>())
+            throw new InvalidOperationException($"DataSpan<{typeof(T).Name}> on a {DType.Name()} tensor");
+        Api.Check(Api.ham_data_ptr(Handle, out IntPtr p));
+        return new Span<T>((void*)p, checked((int)NumEl));
+    }
+
     /// <summary>Overwrites a contiguous CPU tensor's memory with <paramref name="count"/> bytes from <paramref name="source"/>.</summary>
     internal void CopyFrom(byte* source, long count)
     {

@@ -9,19 +9,23 @@ public static class ImageCodec
     public const int DefaultJpegQuality = 95;
 
     /// <summary>Decodes encoded bytes to 8-bit RGB; any failure is an <see cref="ImageFileException"/> naming <paramref name="name"/>.</summary>
-    public static RgbImage Decode(ReadOnlySpan<byte> data, string name)
+    /// <param name="reuse">an image whose pixels may be overwritten and returned when it has the decoded size (a loader's buffer)</param>
+    public static RgbImage Decode(ReadOnlySpan<byte> data, string name, RgbImage? reuse = null)
     {
         if (data.IsEmpty) throw new ImageFileException(name, "empty file");
         return ImageFormats.Detect(data) switch
         {
-            ImageFormat.Jpeg => JpegCodec.Decode(data, name),
-            ImageFormat.Png => PngCodec.Decode(data, name),
+            ImageFormat.Jpeg => JpegCodec.Decode(data, name, reuse),
+            ImageFormat.Png => PngCodec.Decode(data, name, reuse),
             _ => throw new ImageFileException(name, $"not a JPEG or PNG image (starts with {Convert.ToHexString(data[..Math.Min(8, data.Length)])})"),
         };
     }
 
     /// <summary>Reads and decodes the file at <paramref name="path"/>.</summary>
-    public static RgbImage Read(string path)
+    public static RgbImage Read(string path) => Read(path, null);
+
+    /// <summary>Reads and decodes the file at <paramref name="path"/>; <paramref name="reuse"/> as in <see cref="Decode"/>.</summary>
+    public static RgbImage Read(string path, RgbImage? reuse)
     {
         byte[] data;
         try
@@ -32,7 +36,7 @@ public static class ImageCodec
         {
             throw new ImageFileException(path, $"cannot be read ({e.Message})");
         }
-        return Decode(data, path);
+        return Decode(data, path, reuse);
     }
 
     /// <summary>Encodes to the given format; <paramref name="jpegQuality"/> (1-100) applies to JPEG only.</summary>

@@ -22,7 +22,8 @@ public static unsafe class JpegCodec
     /// files are read as CMYK and converted by <see cref="CmykToRgb"/>.
     /// </summary>
     /// <param name="name">the file the bytes came from, for error messages</param>
-    public static RgbImage Decode(ReadOnlySpan<byte> data, string name)
+    /// <param name="reuse">an image whose pixels may be overwritten and returned when it has the decoded size</param>
+    public static RgbImage Decode(ReadOnlySpan<byte> data, string name, RgbImage? reuse = null)
     {
         nint handle = tjInitDecompress();
         if (handle == 0) throw new ImageFileException(name, "TurboJPEG could not create a decompressor");
@@ -33,13 +34,15 @@ public static unsafe class JpegCodec
                 if (tjDecompressHeader3(handle, src, (nuint)data.Length, out int width, out int height, out _, out int colorspace) != 0)
                     throw new ImageFileException(name, $"not a readable JPEG ({ErrorMessage(handle)})");
                 bool cmyk = colorspace is ColorspaceCmyk or ColorspaceYcck;
-                var pixels = new byte[checked(width * height * (cmyk ? 4 : 3))];
+                var pixels = !cmyk && reuse is not null && reuse.Width == width && reuse.Height == height
+                    ? reuse.Pixels
+                    : new byte[checked(width * height * (cmyk ? 4 : 3))];
                 fixed (byte* dst = pixels)
                 {
                     if (tjDecompress2(handle, src, (nuint)data.Length, dst, width, 0, height, cmyk ? PixelFormatCmyk : PixelFormatRgb, 0) != 0)
                         ThrowUnlessBenignWarning(handle, name);
                 }
-                return cmyk ? CmykToRgb(width, height, pixels, HasAdobeMarker(data)) : new RgbImage(width, height, pixels);
+                return cmyk ? CmykToRgb(width, height, pixels, HasAdobeMarker(data)) : pixels == reuse?.Pixels ? reuse : new RgbImage(width, height, pixels);
             }
         }
         finally

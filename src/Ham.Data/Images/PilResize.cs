@@ -1,4 +1,5 @@
-using System.Runtime.CompilerServices;
+using System.Buffers;
+
 namespace Ham.Data.Images;
 
 /// <summary>The resampling filters of <see cref="PilResize"/>.</summary>
@@ -6,110 +7,68 @@ public enum ResampleFilter { Bilinear, Bicubic }
 
 /// <summary>
 /// Pillow's Image.resize for 8-bit RGB, bit for bit: separable convolution, horizontal pass then
-/// vertical pass, each rounded to 8 bits. Output pixel x samples the input around
-/// center = (x + 0.5) * scale with the filter stretched by max(scale, 1), so shrinking
-/// antialiases; weights are normalized to sum 1 and applied in 22-bit fixed point.
+/// vertical pass, each rounded to 8 bits, with the weights of <see cref="ResampleCoefficients"/>.
 /// CLIP's and torchvision's preprocessing run on PIL images, so matching Pillow here is what makes
 /// pixel_values match the reference. Source: Pillow 9, src/libImaging/Resample.c
-/// (`precompute_coeffs`, `normalize_coeffs_8bpc`, `ImagingResampleHorizontal_8bpc`).
+/// (<c>ImagingResampleInner</c>, <c>ImagingResampleHorizontal_8bpc</c>, <c>ImagingResampleVertical_8bpc</c>).
 /// </summary>
 public static class PilResize
 {
-    const int PrecisionBits = 32 - 8 - 2;
+    public static RgbImage Resize(RgbImage image, int width, int height, ResampleFilter filter) =>
+        width == image.Width && height == image.Height ? image : CropResize(image, 0, 0, image.Width, image.Height, width, height, filter);
 
-    public static RgbImage Resize(RgbImage image, int width, int height, ResampleFilter filter)
+    /// <summary>
+    /// PIL's <c>image.crop(box).resize((width, height), filter)</c>, then FLIP_LEFT_RIGHT when
+    /// <paramref name="mirror"/>, without making the crop or the flip: the passes read the region
+    /// in place and the horizontal pass writes its outputs in mirrored order. As Pillow, a pass runs
+    /// only when its axis changes size (a mirror alone is a horizontal pass of weight-1 taps), and
+    /// the horizontal pass only over the input rows the vertical pass reads.
+    /// </summary>
+    public static RgbImage CropResize(RgbImage image, int left, int top, int cropWidth, int cropHeight, int width, int height,
+        ResampleFilter filter, bool mirror = false)
     {
         if (width <= 0 || height <= 0) throw new ArgumentException($"resize target must be positive, got {width}x{height}");
-        RgbImage result = image;
-        if (width != image.Width) result = ResampleRows(result, width, Coefficients(image.Width, width, filter));
-        if (height != image.Height) result = ResampleColumns(result, height, Coefficients(image.Height, height, filter));
-        return result;
-    }
-
-    /// <summary>Pillow's filters: bilinear (triangle, support 1) and bicubic (Keys, a = -0.5, support 2).</summary>
-    static (double Support, Func<double, double> Weight) FilterOf(ResampleFilter filter) => filter switch
-    {
-        ResampleFilter.Bilinear => (1.0, x => Math.Abs(x) < 1 ? 1 - Math.Abs(x) : 0),
-        ResampleFilter.Bicubic => (2.0, Bicubic),
-        _ => throw new ArgumentOutOfRangeException(nameof(filter), filter, "unknown filter"),
-    };
-
-    static double Bicubic(double x)
-    {
-        const double a = -0.5;
-        x = Math.Abs(x);
-        if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
-        if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
-        return 0;
-    }
-
-    /// <summary>For each output index: the first input index, and fixed-point weights over the inputs it reads.</summary>
-    static (int First, int[] Weights)[] Coefficients(int inSize, int outSize, ResampleFilter filter)
-    {
-        var (support, weight) = FilterOf(filter);
-        double scale = (double)inSize / outSize;
-        double filterScale = Math.Max(scale, 1.0);
-        support *= filterScale;
-        var result = new (int, int[])[outSize];
-        var w = new double[(int)Math.Ceiling(support) * 2 + 1];
-        for (int x = 0; x < outSize; x++)
-        {
-            double center = (x + 0.5) * scale;
-            int min = Math.Max((int)(center - support + 0.5), 0);
-            int count = Math.Min((int)(center + support + 0.5), inSize) - min;
-            double total = 0;
-            for (int i = 0; i < count; i++) total += w[i] = weight((i + min - center + 0.5) / filterScale);
-            var fixedPoint = new int[count];
-            for (int i = 0; i < count; i++)
-            {
-                double normalized = total != 0 ? w[i] / total : w[i];
-                fixedPoint[i] = (int)(normalized * (1 << PrecisionBits) + (normalized < 0 ? -0.5 : 0.5));
-            }
-            result[x] = (min, fixedPoint);
-        }
-        return result;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
-    static RgbImage ResampleRows(RgbImage image, int width, (int First, int[] Weights)[] coefficients)
-    {
-        var output = new RgbImage(width, image.Height);
-        byte[] src = image.Pixels, dst = output.Pixels;
-        for (int y = 0; y < image.Height; y++)
-        {
-            int rowIn = y * image.Width * 3, rowOut = y * width * 3;
-            for (int x = 0; x < width; x++)
-            {
-                var (first, weights) = coefficients[x];
-                for (int c = 0; c < 3; c++)
-                {
-                    int sum = 1 << (PrecisionBits - 1);
-                    for (int i = 0; i < weights.Length; i++) sum += src[rowIn + (first + i) * 3 + c] * weights[i];
-                    dst[rowOut + x * 3 + c] = Clip8(sum);
-                }
-            }
-        }
+        var output = new RgbImage(width, height);
+        CropResizeInto(image, left, top, cropWidth, cropHeight, output, filter, mirror);
         return output;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
-    static RgbImage ResampleColumns(RgbImage image, int height, (int First, int[] Weights)[] coefficients)
+    /// <summary><see cref="CropResize"/> into <paramref name="output"/>, whose size is the target size (a loader's reused buffer).</summary>
+    public static void CropResizeInto(RgbImage image, int left, int top, int cropWidth, int cropHeight, RgbImage output,
+        ResampleFilter filter, bool mirror = false)
     {
-        var output = new RgbImage(image.Width, height);
-        byte[] src = image.Pixels, dst = output.Pixels;
-        int stride = image.Width * 3;
-        for (int y = 0; y < height; y++)
+        int width = output.Width, height = output.Height;
+        if (left < 0 || top < 0 || cropWidth <= 0 || cropHeight <= 0 || left + cropWidth > image.Width || top + cropHeight > image.Height)
+            throw new ArgumentException($"crop {cropWidth}x{cropHeight} at ({left}, {top}) does not fit in a {image.Width}x{image.Height} image");
+        int stride = image.Width * 3, origin = top * stride + left * 3;
+        ResampleCoefficients? rows = cropWidth != width ? ResampleCoefficients.Pillow(cropWidth, width, filter, mirror)
+            : mirror ? ResampleCoefficients.Identity(width, mirror: true) : null;
+        ResampleCoefficients? columns = cropHeight != height ? ResampleCoefficients.Pillow(cropHeight, height, filter, mirror: false) : null;
+        if (rows is null && columns is null)
         {
-            var (first, weights) = coefficients[y];
-            for (int x = 0; x < stride; x++)
+            for (int y = 0; y < height; y++) image.Pixels.AsSpan(origin + y * stride, width * 3).CopyTo(output.Pixels.AsSpan(y * width * 3));
+        }
+        else if (columns is null)
+        {
+            ResamplePasses.Horizontal(image.Pixels, origin, stride, height, output.Pixels, rows!);
+        }
+        else if (rows is null)
+        {
+            ResamplePasses.Vertical(image.Pixels, origin, stride, width * 3, output.Pixels, columns);
+        }
+        else
+        {
+            int first = columns.FirstInput, count = columns.EndInput - first, rowBytes = width * 3;
+            byte[] between = ArrayPool<byte>.Shared.Rent(count * rowBytes);
+            try
             {
-                int sum = 1 << (PrecisionBits - 1);
-                for (int i = 0; i < weights.Length; i++) sum += src[(first + i) * stride + x] * weights[i];
-                dst[y * stride + x] = Clip8(sum);
+                ResamplePasses.Horizontal(image.Pixels, origin + first * stride, stride, count, between, rows);
+                ResamplePasses.Vertical(between, -first * rowBytes, rowBytes, rowBytes, output.Pixels, columns);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(between);
             }
         }
-        return output;
     }
-
-    static byte Clip8(int fixedPoint) => (byte)Math.Clamp(fixedPoint >> PrecisionBits, 0, 255);
 }

@@ -16,7 +16,8 @@ public static unsafe class PngCodec
     /// gamma-encoded as if it were linear light.
     /// </summary>
     /// <param name="name">the file the bytes came from, for error messages</param>
-    public static RgbImage Decode(ReadOnlySpan<byte> data, string name)
+    /// <param name="reuse">an image whose pixels may be overwritten and returned when it has the decoded size</param>
+    public static RgbImage Decode(ReadOnlySpan<byte> data, string name, RgbImage? reuse = null)
     {
         var image = new PngImage { Version = ImageVersion };
         try
@@ -30,13 +31,15 @@ public static unsafe class PngCodec
                 if ((image.Format & FormatFlagLinear) != 0) image.Flags |= Flag16BitSrgb;
                 image.Format = alpha ? FormatRgba : FormatRgb;
                 int channels = alpha ? 4 : 3;
-                var pixels = new byte[checked(width * height * channels)];
+                var pixels = !alpha && reuse is not null && reuse.Width == width && reuse.Height == height
+                    ? reuse.Pixels
+                    : new byte[checked(width * height * channels)];
                 fixed (byte* dst = pixels)
                 {
                     if (png_image_finish_read(ref image, null, dst, 0, null) == 0)
                         throw new ImageFileException(name, $"corrupt or truncated PNG ({image.MessageText})");
                 }
-                return alpha ? DropAlpha(width, height, pixels) : new RgbImage(width, height, pixels);
+                return alpha ? DropAlpha(width, height, pixels) : pixels == reuse?.Pixels ? reuse : new RgbImage(width, height, pixels);
             }
         }
         finally

@@ -18,7 +18,7 @@ sealed class BatchPipeline : IDisposable
 {
     sealed class Slot
     {
-        public float[]? Pixels;
+        public Tensor? Images;
         public long[]? Labels;
         public ExceptionDispatchInfo? Error;
         public bool Done;
@@ -75,8 +75,10 @@ sealed class BatchPipeline : IDisposable
             Monitor.PulseAll(gate);
         }
         slot.Error?.Throw();
-        int n = slot.Labels!.Length, size = transform.Size;
-        return new Batch(index, Tensor.FromArray(slot.Pixels!, n, 3, size, size), Tensor.FromArray(slot.Labels, n));
+        // The worker made the images tensor outside any scope; an alias made here (same memory, no
+        // copy) belongs to the taker's DisposeScope, like every tensor created on its thread.
+        using var made = slot.Images!;
+        return new Batch(index, made.Alias(), Tensor.FromArray(slot.Labels!, slot.Labels!.Length));
     }
 
     void Work()
@@ -108,21 +110,31 @@ sealed class BatchPipeline : IDisposable
         }
     }
 
+    /// <summary>Decodes and transforms batch b straight into a new (n, 3, size, size) tensor's memory.</summary>
     void Fill(long b, Slot slot)
     {
         int[] indices = plan(b);
-        int sampleFloats = 3 * transform.Size * transform.Size;
-        var pixels = GC.AllocateUninitializedArray<float>(indices.Length * sampleFloats);
+        int size = transform.Size, sampleFloats = 3 * size * size;
+        var pixels = Tensor.Empty([indices.Length, 3, size, size]);
         var labels = new long[indices.Length];
-        for (int k = 0; k < indices.Length; k++)
+        RgbImage? image = null; // the batch's decode buffer, reused while the images have one size (transforms only read it)
+        try
         {
-            var item = images[indices[k]];
-            var image = ImageCodec.Read(item.Path);
-            using var generator = transform.IsRandom ? new Generator(LoaderSeeds.Of(seed, LoaderSeeds.AugmentationStream, b * batchSize + k)) : null;
-            transform.ApplyInto(image, generator, pixels.AsSpan(k * sampleFloats, sampleFloats));
-            labels[k] = item.Label;
+            for (int k = 0; k < indices.Length; k++)
+            {
+                var item = images[indices[k]];
+                image = ImageCodec.Read(item.Path, reuse: image);
+                using var generator = transform.IsRandom ? new Generator(LoaderSeeds.Of(seed, LoaderSeeds.AugmentationStream, b * batchSize + k)) : null;
+                transform.ApplyInto(image, generator, pixels.DataSpan<float>().Slice(k * sampleFloats, sampleFloats));
+                labels[k] = item.Label;
+            }
         }
-        slot.Pixels = pixels;
+        catch
+        {
+            pixels.Dispose();
+            throw;
+        }
+        slot.Images = pixels;
         slot.Labels = labels;
     }
 
@@ -135,5 +147,7 @@ sealed class BatchPipeline : IDisposable
             Monitor.PulseAll(gate);
         }
         foreach (var worker in workers) worker.Join();
+        foreach (var slot in slots.Values) slot.Images?.Dispose(); // made but never taken
+        slots.Clear();
     }
 }

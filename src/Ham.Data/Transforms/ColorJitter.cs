@@ -38,20 +38,28 @@ public sealed class ColorJitter
 
     public RgbImage Apply(RgbImage image, Generator generator) => Apply(image, SampleParameters(generator));
 
+    /// <summary>The same draws and pixels, written over <paramref name="image"/>.</summary>
+    public void ApplyInPlace(RgbImage image, Generator generator) => Run(SampleParameters(generator), image, image);
+
+    /// <summary>The jittered image (a new one unless every factor is disabled).</summary>
     public static RgbImage Apply(RgbImage image, Parameters parameters)
+    {
+        if (parameters is { Brightness: null, Contrast: null, Saturation: null, Hue: null }) return image;
+        var result = new RgbImage(image.Width, image.Height);
+        Run(parameters, image, result);
+        return result;
+    }
+
+    /// <summary>The enabled operations in the drawn order: the first reads <paramref name="source"/>, each writes <paramref name="destination"/>, the rest work on it in place.</summary>
+    static void Run(Parameters parameters, RgbImage source, RgbImage destination)
     {
         foreach (int op in parameters.Order)
         {
-            image = op switch
-            {
-                0 when parameters.Brightness is float b => PilColor.Brightness(image, b),
-                1 when parameters.Contrast is float c => PilColor.Contrast(image, c),
-                2 when parameters.Saturation is float s => PilColor.Saturation(image, s),
-                3 when parameters.Hue is float h => PilColor.Hue(image, h),
-                _ => image,
-            };
+            float? factor = op switch { 0 => parameters.Brightness, 1 => parameters.Contrast, 2 => parameters.Saturation, _ => parameters.Hue };
+            if (factor is not float f) continue;
+            PilColor.Apply((PilColor.Operation)op, f, source, destination);
+            source = destination;
         }
-        return image;
     }
 
     static float? Draw((double Min, double Max)? range, Generator generator)

@@ -15,5 +15,6 @@ public interface ISampleTransform
     /// <summary>False when the transform never draws (the loader then passes no generator).</summary>
     bool IsRandom { get; }
 
+    /// <summary>Writes the sample; <paramref name="image"/> is only read during the call (the loader reuses its buffer for the next image).</summary>
     void ApplyInto(RgbImage image, Generator? generator, Span<float> destination);
 }

@@ -3,7 +3,7 @@ using Ham.Data.Images;
 
 namespace Ham.Data.Transforms;
 
-/// <summary>Deterministic pixel-exact operations on 8-bit RGB images (PIL's crop and FLIP_LEFT_RIGHT).</summary>
+/// <summary>Deterministic pixel-exact operations on 8-bit RGB images (PIL's crop; the flip is part of <see cref="PilResize.CropResize"/>).</summary>
 public static class ImageOps
 {
     /// <summary>The <paramref name="width"/> x <paramref name="height"/> region whose top-left pixel is (<paramref name="left"/>, <paramref name="top"/>); it must lie inside the image.</summary>
@@ -16,22 +16,5 @@ public static class ImageOps
         for (int y = 0; y < height; y++)
             Array.Copy(image.Pixels, ((top + y) * image.Width + left) * 3, crop.Pixels, y * width * 3, width * 3);
         return crop;
-    }
-
-    /// <summary>Mirror image: pixel (x, y) goes to (W - 1 - x, y).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per pixel from the first call: no slow tier-0 code in short loader runs
-    public static RgbImage FlipHorizontal(RgbImage image)
-    {
-        var flipped = new RgbImage(image.Width, image.Height);
-        int row = image.Width * 3;
-        for (int y = 0; y < image.Height; y++)
-        for (int x = 0; x < image.Width; x++)
-        {
-            int from = y * row + x * 3, to = y * row + (image.Width - 1 - x) * 3;
-            flipped.Pixels[to] = image.Pixels[from];
-            flipped.Pixels[to + 1] = image.Pixels[from + 1];
-            flipped.Pixels[to + 2] = image.Pixels[from + 2];
-        }
-        return flipped;
     }
 }

@@ -17,4 +17,11 @@ public sealed class RandomGrayscale(double probability = 0.1)
         using var draw = Random.Uniform([1], generator);
         return draw.Item() < Probability ? PilColor.Grayscale(image) : image;
     }
+
+    /// <summary>The same draw and pixels, written over <paramref name="image"/>.</summary>
+    public void ApplyInPlace(RgbImage image, Generator generator)
+    {
+        using var draw = Random.Uniform([1], generator);
+        if (draw.Item() < Probability) ColorKernels.GreyPerPixel(image.Pixels, image.Pixels);
+    }
 }

@@ -15,6 +15,9 @@ public sealed class RandomResizedCrop(int size, double scaleMin = 0.08, double s
 {
     const double RatioMin = 3.0 / 4.0, RatioMax = 4.0 / 3.0;
 
+    /// <summary>torch.log(torch.tensor(ratio)) as get_params computes it (float32), once.</summary>
+    static readonly (double Min, double Max) LogRatio = ComputeLogRatio();
+
     public int Size { get; } = size > 0 ? size : throw new ArgumentOutOfRangeException(nameof(size), size, "must be positive");
     public double ScaleMin { get; } = scaleMin;
     public double ScaleMax { get; } = scaleMax > 0 && scaleMin <= scaleMax ? scaleMax : throw new ArgumentOutOfRangeException(nameof(scaleMax), scaleMax, $"need 0 < scale min ({scaleMin}) <= scale max");
@@ -22,7 +25,7 @@ public sealed class RandomResizedCrop(int size, double scaleMin = 0.08, double s
     public RgbImage Apply(RgbImage image, Generator generator)
     {
         var (top, left, height, width) = SampleRegion(image.Width, image.Height, generator);
-        return PilResize.Resize(ImageOps.Crop(image, left, top, width, height), Size, Size, ResampleFilter.Bilinear);
+        return PilResize.CropResize(image, left, top, width, height, Size, Size, ResampleFilter.Bilinear);
     }
 
     /// <summary>
@@ -35,8 +38,7 @@ public sealed class RandomResizedCrop(int size, double scaleMin = 0.08, double s
     {
         using var scope = new DisposeScope();
         double area = (double)height * width;
-        var logRatio = Tensor.FromArray(new float[] { (float)RatioMin, (float)RatioMax }, 2).Log();
-        double logMin = logRatio.Narrow(0, 0, 1).Item(), logMax = logRatio.Narrow(0, 1, 1).Item();
+        var (logMin, logMax) = LogRatio;
         for (int attempt = 0; attempt < 10; attempt++)
         {
             double targetArea = area * Random.Uniform_(Tensor.Empty([1]), ScaleMin, ScaleMax, generator).Item();
@@ -55,5 +57,12 @@ public sealed class RandomResizedCrop(int size, double scaleMin = 0.08, double s
         if (inRatio < RatioMin) ch = (int)Math.Round(cw / RatioMin, MidpointRounding.ToEven);
         else if (inRatio > RatioMax) cw = (int)Math.Round(ch * RatioMax, MidpointRounding.ToEven);
         return ((height - ch) / 2, (width - cw) / 2, ch, cw);
+    }
+
+    static (double, double) ComputeLogRatio()
+    {
+        using var scope = new DisposeScope();
+        var logRatio = Tensor.FromArray(new float[] { (float)RatioMin, (float)RatioMax }, 2).Log();
+        return (logRatio.Narrow(0, 0, 1).Item(), logRatio.Narrow(0, 1, 1).Item());
     }
 }

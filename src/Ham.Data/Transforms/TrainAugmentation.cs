@@ -26,20 +26,34 @@ public sealed class TrainAugmentation(int size, float[] mean, float[] std, bool 
     public bool IsRandom => true;
 
     /// <summary>The augmented 8-bit image (before ToTensor).</summary>
-    public RgbImage Apply(RgbImage image, Generator generator)
-    {
-        var result = crop.Apply(image, generator);
-        using (var flipDraw = Random.Uniform([1], generator))
-            if (flipDraw.Item() < 0.5) result = ImageOps.FlipHorizontal(result);
-        if (jitter is not null) result = jitter.Apply(result, generator);
-        if (grayscale is not null) result = grayscale.Apply(result, generator);
-        return result;
-    }
+    public RgbImage Apply(RgbImage image, Generator generator) => Augment(image, generator, new RgbImage(Size, Size));
 
     /// <summary>The augmented image as a normalized (3, size, size) float32 tensor.</summary>
     public Tensor ApplyToTensor(RgbImage image, Generator generator) => ImageTensor.Normalized(Apply(image, generator), mean, std);
 
-    /// <summary>The augmented image, normalized CHW, into <paramref name="destination"/> (3 * size * size floats): a loader's batch slot.</summary>
-    public void ApplyInto(RgbImage image, Generator? generator, Span<float> destination) =>
-        ImageTensor.WriteNormalized(Apply(image, generator ?? throw new ArgumentNullException(nameof(generator), "the training augmentation draws from a generator")), mean, std, destination);
+    /// <summary>
+    /// The augmented image, normalized CHW, into <paramref name="destination"/> (3 * size * size
+    /// floats): a loader's batch slot. The 8-bit image in between is this thread's scratch, reused
+    /// from sample to sample, so a loader allocates no image per sample here.
+    /// </summary>
+    public void ApplyInto(RgbImage image, Generator? generator, Span<float> destination)
+    {
+        if (generator is null) throw new ArgumentNullException(nameof(generator), "the training augmentation draws from a generator");
+        if (scratch is null || scratch.Width != Size || scratch.Height != Size) scratch = new RgbImage(Size, Size);
+        ImageTensor.WriteNormalized(Augment(image, generator, scratch), mean, std, destination);
+    }
+
+    [ThreadStatic] static RgbImage? scratch;
+
+    /// <summary>Every step into <paramref name="output"/> (size x size): the crop, resize and flip in one resampling (same pixels as the three steps), then the colour steps in place.</summary>
+    RgbImage Augment(RgbImage image, Generator generator, RgbImage output)
+    {
+        var (top, left, height, width) = crop.SampleRegion(image.Width, image.Height, generator);
+        bool flip;
+        using (var flipDraw = Random.Uniform([1], generator)) flip = flipDraw.Item() < 0.5;
+        PilResize.CropResizeInto(image, left, top, width, height, output, ResampleFilter.Bilinear, mirror: flip);
+        jitter?.ApplyInPlace(output, generator);
+        grayscale?.ApplyInPlace(output, generator);
+        return output;
+    }
 }

@@ -19,9 +19,19 @@ static class NativeLibraryLoader
     internal static void Register() =>
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraryLoader).Assembly, Resolve);
 
-    static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
+    /// <summary>
+    /// The runtime asks the resolver again for every P/Invoke it binds (each extern's first call),
+    /// so the load and the thread setting happen once here; otherwise each new binding reset the
+    /// thread count a user had set (LibTorch.Threads) and rebuilt libtorch's thread pool, whose
+    /// new workers spin.
+    /// </summary>
+    static readonly Lazy<IntPtr> Library = new(Load);
+
+    static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
+        name == LibraryName ? Library.Value : IntPtr.Zero;
+
+    static IntPtr Load()
     {
-        if (name != LibraryName) return IntPtr.Zero;
         string path = Locate();
         PreferSleepingOpenMpThreads();
         IntPtr handle = NativeLibrary.Load(path);

@@ -45,7 +45,8 @@ public class AugmentationTests
     public void FlipMirrorsRows()
     {
         var image = new RgbImage(3, 2, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
-        Assert.Equal([7, 8, 9, 4, 5, 6, 1, 2, 3, 16, 17, 18, 13, 14, 15, 10, 11, 12], ImageOps.FlipHorizontal(image).Pixels);
+        var mirrored = PilResize.CropResize(image, 0, 0, 3, 2, 3, 2, ResampleFilter.Bilinear, mirror: true);
+        Assert.Equal([7, 8, 9, 4, 5, 6, 1, 2, 3, 16, 17, 18, 13, 14, 15, 10, 11, 12], mirrored.Pixels);
     }
 
     [Fact]

@@ -43,7 +43,9 @@ public class LoaderTests
             for (int k = 0; k < 6; k++)
             {
                 using var generator = new Generator(LoaderSeeds.Of(seed, LoaderSeeds.AugmentationStream, b * 6 + k));
-                Augment.ApplyInto(ImageCodec.Read(Sketches[indices[k]].Path), generator, expected.AsSpan(k * 3 * 32 * 32, 3 * 32 * 32));
+                // The plain path (new images throughout); the loader reuses its buffers and writes into the tensor.
+                var augmented = Augment.Apply(ImageCodec.Read(Sketches[indices[k]].Path), generator);
+                ImageTensor.WriteNormalized(augmented, Mean, Std, expected.AsSpan(k * 3 * 32 * 32, 3 * 32 * 32));
             }
             Assert.Equal(expected, batch.Images.ToArray<float>());
         }
