@@ -190,6 +190,7 @@ public sealed unsafe partial class Tensor : IDisposable
     {
         if (DType != DTypeOf<T>())
             throw new InvalidOperationException($"DataSpan<{typeof(T).Name}> on a {DType.Name()} tensor");
+        if (!IsContiguous) throw new InvalidOperationException("DataSpan on a non-contiguous tensor (call Contiguous() first)");
         Api.Check(Api.ham_data_ptr(Handle, out IntPtr p));
         return new Span<T>((void*)p, checked((int)NumEl));
     }
