@@ -34,6 +34,17 @@ public abstract class StateSource : IDisposable
             : a.To(DType.Float64).Eq(b.To(DType.Float64)).All().Item() != 0;
     }
 
+    /// <summary>
+    /// The address of <paramref name="name"/>'s values when this source already holds them
+    /// contiguous, on the CPU and in <paramref name="dtype"/> (a mapped file, a state dict), so a
+    /// merge reads them in place; null when they need a conversion (<see cref="Read"/> then).
+    /// Valid while the source is open and the tensor unchanged.
+    /// </summary>
+    internal virtual unsafe void* Address(string name, DType dtype) => null;
+
+    /// <summary>Tells the source a pass over <paramref name="name"/>'s values is done (a mapped file drops its pages).</summary>
+    internal virtual void Release(string name) { }
+
     public virtual void Dispose() { }
 
     public static StateSource Of(IReadOnlyDictionary<string, Tensor> state, string origin) => new InMemory(state, origin);
@@ -47,6 +58,14 @@ public abstract class StateSource : IDisposable
         public override bool Contains(string name) => state.ContainsKey(name);
         public override (DType, long[]) Describe(string name) => (state[name].DType, state[name].Shape);
         public override Tensor Read(string name) => state[name].Detach();
+
+        internal override unsafe void* Address(string name, DType dtype)
+        {
+            var t = state[name];
+            return t.DType == dtype && t.Device == Device.CPU && t.IsContiguous && t.NumEl > 0
+                ? System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(t.Bytes))
+                : null;
+        }
     }
 
     sealed class File(SafetensorsFile mapped) : StateSource
@@ -59,6 +78,11 @@ public abstract class StateSource : IDisposable
         public override (DType, long[]) Describe(string name) => (file.Entry(name).DType, file.Entry(name).Shape);
         public override Tensor Read(string name) => file.Read(name);
         public override void Dispose() => file.Dispose();
+
+        internal override unsafe void* Address(string name, DType dtype) =>
+            file.Entry(name) is var e && e.DType == dtype ? file.Address(e) : null;
+
+        internal override void Release(string name) => file.Release(file.Entry(name));
 
         /// <summary>Compares the mapped bytes directly: no copy, memcmp speed.</summary>
         public override bool SameAs(StateSource other, string name) => other is File f && file.Entry(name).DType == f.file.Entry(name).DType

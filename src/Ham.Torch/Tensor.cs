@@ -181,6 +181,19 @@ public sealed unsafe partial class Tensor : IDisposable
         }
     }
 
+    /// <summary>
+    /// The writable memory of a contiguous CPU tensor, valid while the tensor lives: lets C# code
+    /// fill a new tensor (from <see cref="Empty"/>) in place instead of building an array and copying it.
+    /// </summary>
+    public Span<byte> MutableBytes
+    {
+        get
+        {
+            Api.Check(Api.ham_data_ptr(Handle, out IntPtr p));
+            return new Span<byte>((void*)p, checked((int)(NumEl * DType.ElementSize())));
+        }
+    }
+
     /// <summary>Overwrites a contiguous CPU tensor's memory with <paramref name="count"/> bytes from <paramref name="source"/>.</summary>
     internal void CopyFrom(byte* source, long count)
     {

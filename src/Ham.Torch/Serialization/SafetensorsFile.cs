@@ -192,6 +192,23 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     public ReadOnlySpan<byte> Bytes(string name) => Bytes(Entry(name));
 
+    /// <summary>
+    /// The address of one tensor's bytes in the map, valid while the file is open: for readers that
+    /// go through a tensor in parallel chunks (spans cannot cross threads) or past 2 GiB. Call
+    /// <see cref="Release"/> after a pass over it.
+    /// </summary>
+    public byte* Address(SafetensorsEntry entry)
+    {
+        ObjectDisposedException.ThrowIf(view == null || disposed, this);
+        return basePointer + dataStart + entry.Begin;
+    }
+
+    /// <summary>
+    /// Drops one tensor's mapped pages from this process (they stay in the page cache), so passes
+    /// over a large file tensor by tensor do not keep the whole file resident.
+    /// </summary>
+    public void Release(SafetensorsEntry entry) => ReleasePages(Address(entry), entry.ByteCount);
+
     /// <summary>The values of one tensor as elements of T (which must match its dtype's size).</summary>
     public ReadOnlySpan<T> Values<T>(SafetensorsEntry entry) where T : unmanaged =>
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(Bytes(entry));
@@ -216,12 +233,17 @@ public sealed unsafe class SafetensorsFile : IDisposable
         return t;
     }
 
-    /// <summary>madvise(MADV_DONTNEED) on the whole pages inside [start, start + count).</summary>
+    /// <summary>
+    /// madvise(MADV_DONTNEED) on every page that [start, start + count) touches, including the
+    /// pages it shares with neighbouring tensors: the map is read-only and file-backed, so a
+    /// dropped page is only unmapped, and the next read maps it again from the page cache.
+    /// (Dropping only the pages wholly inside would leave one resident page per tensor boundary.)
+    /// </summary>
     static void ReleasePages(byte* start, long count)
     {
         long page = Environment.SystemPageSize;
-        long first = ((long)start + page - 1) / page * page;
-        long last = ((long)start + count) / page * page;
+        long first = (long)start / page * page;
+        long last = ((long)start + count + page - 1) / page * page;
         if (last > first && OperatingSystem.IsLinux()) Madvise((void*)first, (nuint)(last - first), MadviseDontNeed);
     }
 
