@@ -115,4 +115,7 @@ internal readonly ref struct TaskVectorChunk<T>(long start, ReadOnlySpan<T> thet
     public ReadOnlySpan<T> Theta0 { get; } = theta0;
 
     public ReadOnlySpan<T> Delta(int model) => _deltas.Slice(model * Length, Length);
+
+    /// <summary>Every v_i of the chunk, one after the other: v_i's entry j at i * Length + j.</summary>
+    public ReadOnlySpan<T> Deltas => _deltas;
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Ham.Merging.Methods;
 
@@ -19,13 +21,13 @@ internal sealed class HighHalfCounts(int models) : ITaskVectorKernel, IDisposabl
         var counts = _counts.Value!;
         for (int i = 0; i < chunk.Models; i++)
         {
-            var histogram = counts[i];
+            ref long histogram = ref MemoryMarshal.GetArrayDataReference(counts[i]);
             uint any = 0;
             foreach (T delta in chunk.Delta(i))
             {
                 uint bits = BitConverter.SingleToUInt32Bits(MagnitudeThresholds.Magnitude(delta));
                 any |= bits;
-                histogram[bits >> 16]++;
+                Unsafe.Add(ref histogram, bits >> 16)++; // < 2^16 = the array's length
             }
             if (any != 0) Changed[i] = true;
         }
@@ -54,13 +56,33 @@ internal sealed class LowHalfCounts(int[] buckets) : ITaskVectorKernel, IDisposa
         {
             if (buckets[i] < 0) continue;
             uint bucket = (uint)buckets[i];
-            var histogram = counts[i];
-            foreach (T delta in chunk.Delta(i))
+            var deltas = chunk.Delta(i);
+            int j = typeof(T) == typeof(float) ? CountLanes(MemoryMarshal.Cast<T, float>(deltas), bucket, counts[i]) : 0;
+            for (; j < deltas.Length; j++)
             {
-                uint bits = BitConverter.SingleToUInt32Bits(MagnitudeThresholds.Magnitude(delta));
-                if (bits >> 16 == bucket) histogram[bits & 0xFFFF]++;
+                uint bits = BitConverter.SingleToUInt32Bits(MagnitudeThresholds.Magnitude(deltas[j]));
+                if (bits >> 16 == bucket) counts[i][bits & 0xFFFF]++;
             }
         }
+    }
+
+    /// <summary>
+    /// The same over whole float32 vectors (|v| is the bit pattern with the sign bit cleared):
+    /// most entries lie in other buckets, so a vector without one is passed over at once and only
+    /// the few that hold one are counted lane by lane. Returns how many entries it did.
+    /// </summary>
+    static int CountLanes(ReadOnlySpan<float> deltas, uint bucket, long[] histogram)
+    {
+        var target = new Vector<uint>(bucket);
+        int j = 0;
+        for (; j <= deltas.Length - Vector<float>.Count; j += Vector<float>.Count)
+        {
+            var bits = Vector.AsVectorUInt32(Vector.Abs(new Vector<float>(deltas[j..])));
+            if (!Vector.EqualsAny(Vector.ShiftRightLogical(bits, 16), target)) continue;
+            for (int lane = 0; lane < Vector<uint>.Count; lane++)
+                if (bits[lane] >> 16 == bucket) histogram[bits[lane] & 0xFFFF]++;
+        }
+        return j;
     }
 
     public void AddTo(MagnitudeSelection selection)

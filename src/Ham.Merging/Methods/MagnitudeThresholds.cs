@@ -64,5 +64,14 @@ internal readonly struct MagnitudeCut(float? threshold, bool keepEqual)
         return _all || (keepEqual ? magnitude >= _threshold : magnitude > _threshold);
     }
 
+    /// <summary><see cref="Keeps{T}"/> for float32 lanes: all bits set where kept.</summary>
+    public Vector<int> Keeps(Vector<float> delta)
+    {
+        if (_all) return Vector<int>.AllBitsSet;
+        var magnitude = Vector.Abs(delta);
+        var threshold = new Vector<float>(_threshold);
+        return keepEqual ? Vector.GreaterThanOrEqual(magnitude, threshold) : Vector.GreaterThan(magnitude, threshold);
+    }
+
     public static MagnitudeCut[] Of(float?[] thresholds, bool keepEqual) => thresholds.Select(t => new MagnitudeCut(t, keepEqual)).ToArray();
 }

@@ -94,14 +94,16 @@ public class ReferenceMergeTests
     public void ZeroMajoritySignAveragesTheNegativeUpdates()
     {
         using var scope = new DisposeScope();
-        var theta0 = new Dictionary<string, Tensor> { ["x"] = Tensor.Zeros([3]) };
+        // 8 times the pattern, so both the float32 lanes and the scalar tail see it.
+        float[] Repeat(params float[] pattern) => Enumerable.Repeat(pattern, 8).SelectMany(p => p).ToArray();
+        var theta0 = new Dictionary<string, Tensor> { ["x"] = Tensor.Zeros([24]) };
         var models = new List<IReadOnlyDictionary<string, Tensor>>
         {
-            new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(new float[] { 1, -1, 2 }, 3) },
-            new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(new float[] { 1, -1, -2 }, 3) },
+            new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(Repeat(1, -1, 2), 24) },
+            new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(Repeat(1, -1, -2), 24) },
         };
         var merged = ModelMerger.Merge(MergeMethod.Create("ties", new MergeOptions { Density = 1 }), theta0, models);
-        Assert.Equal([1f, -1f, -2f], merged["x"].ToArray<float>());
+        Assert.Equal(Repeat(1, -1, -2), merged["x"].ToArray<float>());
         AssertSameBits(Reference(theta0, models, _ => 0, keepEqual: true, TrimScope.Model, ties: true, lambda: 1), merged);
     }
 
