@@ -12,7 +12,8 @@ namespace Ham.Bench;
 ///   encoders (86M fp32 parameters) with random deltas.
 /// merge-run METHOD DIR N: merges them with Ham's streaming merge -> "seconds peak_rss_mb".
 /// merge-phases METHOD DIR N: the same merge timed by phase: whole-model passes (Prepare), the
-///   per-tensor merges, and writing the output -> "prepare_s merge_s write_s".
+///   per-tensor merges, and writing the output, then the process's CPU time (all threads), which
+///   contention from other processes disturbs less than wall time -> "prepare_s merge_s write_s cpu CPU_s".
 /// memcpy-bandwidth: copies 1 GiB a few times -> "GB/s".
 /// </summary>
 static class MergeModels
@@ -78,7 +79,7 @@ static class MergeModels
         writer.Complete();
         write.Stop();
         foreach (var model in models) model.Dispose();
-        Console.WriteLine($"{prepare.Elapsed.TotalSeconds:F3} {compute.Elapsed.TotalSeconds:F3} {write.Elapsed.TotalSeconds:F3}");
+        Console.WriteLine($"{prepare.Elapsed.TotalSeconds:F3} {compute.Elapsed.TotalSeconds:F3} {write.Elapsed.TotalSeconds:F3} cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F3}");
         return 0;
     }
 

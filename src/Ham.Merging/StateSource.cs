@@ -35,15 +35,15 @@ public abstract class StateSource : IDisposable
     }
 
     /// <summary>
-    /// The address of <paramref name="name"/>'s values when this source already holds them
-    /// contiguous, on the CPU and in <paramref name="dtype"/> (a mapped file, a state dict), so a
-    /// merge reads them in place; null when they need a conversion (<see cref="Read"/> then).
-    /// Valid while the source is open and the tensor unchanged.
+    /// Whether <paramref name="name"/>'s values are held as they are needed: in
+    /// <paramref name="dtype"/>, contiguous, on the CPU, so <see cref="CopyValues"/> can hand them
+    /// out in chunks without a conversion (else <see cref="Read"/> converts them).
     /// </summary>
-    internal virtual unsafe void* Address(string name, DType dtype) => null;
+    internal virtual bool HoldsAs(string name, DType dtype) => false;
 
-    /// <summary>Tells the source a pass over <paramref name="name"/>'s values is done (a mapped file drops its pages).</summary>
-    internal virtual void Release(string name) { }
+    /// <summary>Copies bytes [offset, offset + destination.Length) of <paramref name="name"/>'s values, held as <see cref="HoldsAs"/> says.</summary>
+    internal virtual void CopyValues(string name, long offset, Span<byte> destination) =>
+        throw new NotSupportedException($"{Origin}: '{name}' cannot be read in chunks");
 
     public virtual void Dispose() { }
 
@@ -59,13 +59,11 @@ public abstract class StateSource : IDisposable
         public override (DType, long[]) Describe(string name) => (state[name].DType, state[name].Shape);
         public override Tensor Read(string name) => state[name].Detach();
 
-        internal override unsafe void* Address(string name, DType dtype)
-        {
-            var t = state[name];
-            return t.DType == dtype && t.Device == Device.CPU && t.IsContiguous && t.NumEl > 0
-                ? System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(t.Bytes))
-                : null;
-        }
+        internal override bool HoldsAs(string name, DType dtype) =>
+            state[name] is var t && t.DType == dtype && t.Device == Device.CPU && t.IsContiguous && t.NumEl * dtype.ElementSize() <= int.MaxValue;
+
+        internal override void CopyValues(string name, long offset, Span<byte> destination) =>
+            state[name].Bytes.Slice(checked((int)offset), destination.Length).CopyTo(destination);
     }
 
     sealed class File(SafetensorsFile mapped) : StateSource
@@ -79,10 +77,9 @@ public abstract class StateSource : IDisposable
         public override Tensor Read(string name) => file.Read(name);
         public override void Dispose() => file.Dispose();
 
-        internal override unsafe void* Address(string name, DType dtype) =>
-            file.Entry(name) is var e && e.DType == dtype ? file.Address(e) : null;
+        internal override bool HoldsAs(string name, DType dtype) => file.Entry(name).DType == dtype;
 
-        internal override void Release(string name) => file.Release(file.Entry(name));
+        internal override void CopyValues(string name, long offset, Span<byte> destination) => file.CopyBytes(file.Entry(name), offset, destination);
 
         /// <summary>Compares the mapped bytes directly: no copy, memcmp speed.</summary>
         public override bool SameAs(StateSource other, string name) => other is File f && file.Entry(name).DType == f.file.Entry(name).DType

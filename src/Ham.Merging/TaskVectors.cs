@@ -1,45 +1,52 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using Ham.Torch;
 
 namespace Ham.Merging;
 
 /// <summary>
 /// theta0 and the task vectors v_i = theta_i - theta0 of one tensor, for merges that go through
-/// the values in C# (<see cref="TaskVectorPass"/>). Inputs are read in place where the sources
-/// already hold them contiguous in the compute dtype T (a memory-mapped safetensors file, a CPU
-/// state dict), else converted by libtorch once. The task vectors are never stored whole: each
-/// chunk's v_i are computed into a small per-thread buffer, so a pass over a model reads every
-/// input once and holds no copy of it. v_i is theta_i - theta0 in T, the same IEEE subtraction
+/// the values in C# (<see cref="TaskVectorPass"/>), handed out in chunks. A chunk of every input
+/// is copied straight from its source into a small per-thread buffer where the source holds it in
+/// the compute dtype T (a safetensors file by positioned reads, a CPU state dict), else from a
+/// copy libtorch converted once; v_i is then computed there, so a pass over a model reads every
+/// input once and holds no whole tensor. v_i is theta_i - theta0 in T, the same IEEE subtraction
 /// libtorch does; with a <c>deltaOf</c> (DARE's dropped v_i) the v_i come from libtorch instead.
 /// </summary>
 internal sealed unsafe class TaskVectors<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>Entries per chunk: the N task-vector chunks of one worker stay in L2 (5 x 64 KB in float32).</summary>
+    /// <summary>Entries per chunk: a worker's N + 2 chunk buffers stay in L2 (7 x 64 KB for 5 float32 models).</summary>
     public const int ChunkLength = 1 << 14;
 
+    /// <summary>Per thread: v_0 .. v_{N-1}, then theta0, then room for one theta_i, ChunkLength entries each.</summary>
     [ThreadStatic] static T[]? t_buffer;
 
-    readonly MergeInputs _inputs;
     readonly string _name;
-    readonly T* _theta0;
-    readonly T*[] _operands;
+    readonly Operand _theta0;
+    readonly Operand[] _operands;
     readonly bool _operandsAreDeltas;
     readonly List<Tensor> _owned = [];
 
+    /// <summary>Where one input's values come from: its source, or a converted copy.</summary>
+    readonly struct Operand(StateSource? source, T* copy)
+    {
+        public StateSource? Source { get; } = source;
+        public T* Copy { get; } = copy;
+    }
+
     TaskVectors(MergeInputs inputs, string name, Func<int, string, Tensor>? deltaOf)
     {
-        _inputs = inputs;
         _name = name;
         var dtype = inputs.ComputeDType(name);
         if (Tensor.DTypeOf<T>() != dtype) throw new InvalidOperationException($"'{name}' is merged in {dtype.Name()}, not {typeof(T).Name}");
         Length = inputs.Reference.Describe(name).Shape.Aggregate(1L, (a, b) => a * b);
-        _theta0 = InPlaceOr(inputs.RequireBase("this merge"), name, dtype, () => inputs.ReadBase(name));
+        _theta0 = FromSourceOr(inputs.RequireBase("this merge"), dtype, () => inputs.ReadBase(name));
         _operandsAreDeltas = deltaOf is not null;
-        _operands = new T*[inputs.Models.Count];
+        _operands = new Operand[inputs.Models.Count];
         for (int i = 0; i < _operands.Length; i++)
             _operands[i] = deltaOf is not null
-                ? Own(deltaOf(i, name))
-                : InPlaceOr(inputs.Models[i], name, dtype, () => inputs.ReadModel(i, name));
+                ? new Operand(null, Own(deltaOf(i, name)))
+                : FromSourceOr(inputs.Models[i], dtype, () => inputs.ReadModel(i, name));
     }
 
     /// <summary>Opens tensor <paramref name="name"/>; <paramref name="deltaOf"/>, if given, makes each whole v_i (model index, name).</summary>
@@ -56,19 +63,30 @@ internal sealed unsafe class TaskVectors<T> : IDisposable where T : unmanaged, I
     {
         long start = (long)index * ChunkLength;
         int length = (int)Math.Min(ChunkLength, Length - start);
-        var buffer = t_buffer is { } b && b.Length >= Models * ChunkLength ? b : t_buffer = new T[Models * ChunkLength];
-        var theta0 = new ReadOnlySpan<T>(_theta0 + start, length);
+        var buffer = t_buffer is { } b && b.Length >= (Models + 2) * ChunkLength ? b : t_buffer = new T[(Models + 2) * ChunkLength];
+        var theta0 = buffer.AsSpan(Models * length, length);
+        var operand = buffer.AsSpan((Models + 1) * length, length);
+        Fill(_theta0, start, theta0);
         for (int i = 0; i < Models; i++)
         {
-            var operand = new ReadOnlySpan<T>(_operands[i] + start, length);
             var delta = buffer.AsSpan(i * length, length);
-            if (_operandsAreDeltas) operand.CopyTo(delta);
-            else Subtract(operand, theta0, delta);
+            if (_operandsAreDeltas) Fill(_operands[i], start, delta);
+            else
+            {
+                Fill(_operands[i], start, operand);
+                Subtract(operand, theta0, delta);
+            }
         }
         return new TaskVectorChunk<T>(start, theta0, buffer.AsSpan(0, Models * length), Models);
     }
 
-    /// <summary>difference = a - b, entry by entry, 8 (or 4) lanes at a time.</summary>
+    void Fill(Operand from, long start, Span<T> into)
+    {
+        if (from.Source is { } source) source.CopyValues(_name, start * sizeof(T), MemoryMarshal.AsBytes(into));
+        else new ReadOnlySpan<T>(from.Copy + start, into.Length).CopyTo(into);
+    }
+
+    /// <summary>difference = a - b, entry by entry, a vector at a time.</summary>
     static void Subtract(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> difference)
     {
         int j = 0;
@@ -77,27 +95,22 @@ internal sealed unsafe class TaskVectors<T> : IDisposable where T : unmanaged, I
         for (; j < a.Length; j++) difference[j] = a[j] - b[j];
     }
 
-    /// <summary>The source's own memory when it holds the values as they are needed, else a copy of <paramref name="read"/>().</summary>
-    T* InPlaceOr(StateSource source, string name, DType dtype, Func<Tensor> read)
-    {
-        var address = (T*)source.Address(name, dtype);
-        return address != null ? address : Own(read());
-    }
+    /// <summary>The source itself when it holds the values in the compute dtype, else a copy of <paramref name="read"/>().</summary>
+    Operand FromSourceOr(StateSource source, DType dtype, Func<Tensor> read) =>
+        source.HoldsAs(_name, dtype) ? new Operand(source, null) : new Operand(null, Own(read()));
 
     T* Own(Tensor tensor)
     {
         var owned = tensor.To(Device.CPU, Tensor.DTypeOf<T>()).Contiguous().DetachFromScope();
         _owned.Add(owned);
-        return (T*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(owned.Bytes));
+        return (T*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(owned.Bytes));
     }
 
-    /// <summary>Frees the converted copies and lets mapped sources drop this tensor's pages.</summary>
+    /// <summary>Frees the converted copies.</summary>
     public void Dispose()
     {
         foreach (var tensor in _owned) tensor.Dispose();
         _owned.Clear();
-        _inputs.Base?.Release(_name);
-        foreach (var model in _inputs.Models) model.Release(_name);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using Microsoft.Win32.SafeHandles;
 using System.Text;
 using System.Text.Json;
 
@@ -192,22 +193,31 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     public ReadOnlySpan<byte> Bytes(string name) => Bytes(Entry(name));
 
-    /// <summary>
-    /// The address of one tensor's bytes in the map, valid while the file is open: for readers that
-    /// go through a tensor in parallel chunks (spans cannot cross threads) or past 2 GiB. Call
-    /// <see cref="Release"/> after a pass over it.
-    /// </summary>
-    public byte* Address(SafetensorsEntry entry)
-    {
-        ObjectDisposedException.ThrowIf(view == null || disposed, this);
-        return basePointer + dataStart + entry.Begin;
-    }
+    SafeFileHandle? reader;
+    object? readerLock;
 
     /// <summary>
-    /// Drops one tensor's mapped pages from this process (they stay in the page cache), so passes
-    /// over a large file tensor by tensor do not keep the whole file resident.
+    /// Copies bytes [offset, offset + destination.Length) of one tensor into
+    /// <paramref name="destination"/> by positioned reads (pread, from the page cache), for passes
+    /// over whole models: unlike reading through the map, this maps no pages into the process, so
+    /// none have to be faulted in and dropped again on every pass. Safe from several threads.
     /// </summary>
-    public void Release(SafetensorsEntry entry) => ReleasePages(Address(entry), entry.ByteCount);
+    public void CopyBytes(SafetensorsEntry entry, long offset, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (offset < 0 || offset + destination.Length > entry.ByteCount)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"{Path}: bytes [{offset}, {offset + destination.Length}) are outside tensor '{entry.Name}' ({entry.ByteCount} bytes)");
+        var handle = LazyInitializer.EnsureInitialized(ref reader, ref readerLock,
+            () => File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess));
+        long position = dataStart + entry.Begin + offset;
+        while (destination.Length > 0)
+        {
+            int read = RandomAccess.Read(handle, destination, position);
+            if (read == 0) throw new EndOfStreamException($"{Path}: the file ended inside tensor '{entry.Name}' (was it truncated?)");
+            destination = destination[read..];
+            position += read;
+        }
+    }
 
     /// <summary>The values of one tensor as elements of T (which must match its dtype's size).</summary>
     public ReadOnlySpan<T> Values<T>(SafetensorsEntry entry) where T : unmanaged =>
@@ -233,17 +243,12 @@ public sealed unsafe class SafetensorsFile : IDisposable
         return t;
     }
 
-    /// <summary>
-    /// madvise(MADV_DONTNEED) on every page that [start, start + count) touches, including the
-    /// pages it shares with neighbouring tensors: the map is read-only and file-backed, so a
-    /// dropped page is only unmapped, and the next read maps it again from the page cache.
-    /// (Dropping only the pages wholly inside would leave one resident page per tensor boundary.)
-    /// </summary>
+    /// <summary>madvise(MADV_DONTNEED) on the whole pages inside [start, start + count).</summary>
     static void ReleasePages(byte* start, long count)
     {
         long page = Environment.SystemPageSize;
-        long first = (long)start / page * page;
-        long last = ((long)start + count + page - 1) / page * page;
+        long first = ((long)start + page - 1) / page * page;
+        long last = ((long)start + count) / page * page;
         if (last > first && OperatingSystem.IsLinux()) Madvise((void*)first, (nuint)(last - first), MadviseDontNeed);
     }
 
@@ -271,5 +276,6 @@ public sealed unsafe class SafetensorsFile : IDisposable
         view?.SafeMemoryMappedViewHandle.ReleasePointer();
         view?.Dispose();
         map?.Dispose();
+        reader?.Dispose();
     }
 }
