@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.ExceptionServices;
 using Ham.Torch;
 
 namespace Ham.Merging;
@@ -43,6 +44,14 @@ internal static class TaskVectorPass
     {
         using var scope = new DisposeScope();
         using var vectors = TaskVectors<T>.Open(inputs, name, deltaOf);
-        Parallel.For(0, vectors.Chunks, c => kernel.Run(vectors.Chunk(c)));
+        try
+        {
+            Parallel.For(0, vectors.Chunks, c => kernel.Run(vectors.Chunk(c)));
+        }
+        catch (AggregateException e)
+        {
+            // A read error (a truncated file, say) is the error to show, not "one or more errors occurred".
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
     }
 }
