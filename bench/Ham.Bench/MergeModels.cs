@@ -11,6 +11,9 @@ namespace Ham.Bench;
 /// merge-make DIR N: writes base.safetensors and m0..m{N-1}.safetensors, ViT-B/16 vision
 ///   encoders (86M fp32 parameters) with random deltas.
 /// merge-run METHOD DIR N: merges them with Ham's streaming merge -> "seconds peak_rss_mb".
+/// merge-phases METHOD DIR N: the same merge timed by phase: whole-model passes (Prepare), the
+///   per-tensor merges, and writing the output, then the process's CPU time (all threads), which
+///   contention from other processes disturbs less than wall time -> "prepare_s merge_s write_s cpu CPU_s".
 /// memcpy-bandwidth: copies 1 GiB a few times -> "GB/s".
 /// </summary>
 static class MergeModels
@@ -43,6 +46,40 @@ static class MergeModels
         var clock = Stopwatch.StartNew();
         ModelMerger.Merge(MergeMethod.Create(method, new MergeOptions()), Path.Combine(dir, "base.safetensors"), models, Path.Combine(dir, "out-ham.safetensors"));
         Console.WriteLine($"{clock.Elapsed.TotalSeconds:F3} {PeakResidentMegabytes():F0}");
+        return 0;
+    }
+
+    public static int Phases(string[] args)
+    {
+        string method = args[0], dir = args[1];
+        int n = int.Parse(args[2]);
+        LibTorch.Threads = Environment.ProcessorCount;
+        var merge = MergeMethod.Create(method, new MergeOptions());
+        using var baseModel = StateSource.Open(Path.Combine(dir, "base.safetensors"));
+        var models = Enumerable.Range(0, n).Select(i => StateSource.Open(Path.Combine(dir, $"m{i}.safetensors"))).ToList();
+        var inputs = new MergeInputs(baseModel, models);
+        var layout = inputs.Names.Select(name => { var (d, s) = inputs.Reference.Describe(name); return (name, d, s); }).ToList();
+        using var writer = new SafetensorsWriter(Path.Combine(dir, "out-ham.safetensors"), layout);
+        var prepare = Stopwatch.StartNew();
+        merge.Prepare(inputs);
+        prepare.Stop();
+        var compute = new Stopwatch();
+        var write = new Stopwatch();
+        foreach (string name in inputs.Names)
+        {
+            using var scope = new DisposeScope();
+            compute.Start();
+            var tensor = merge.Merge(inputs, name);
+            compute.Stop();
+            write.Start();
+            writer.Write(name, tensor);
+            write.Stop();
+        }
+        write.Start();
+        writer.Complete();
+        write.Stop();
+        foreach (var model in models) model.Dispose();
+        Console.WriteLine($"{prepare.Elapsed.TotalSeconds:F3} {compute.Elapsed.TotalSeconds:F3} {write.Elapsed.TotalSeconds:F3} cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F3}");
         return 0;
     }
 

@@ -22,6 +22,7 @@ public static class Program
         ["clip-encode"] = ClipEncode.Run,
         ["merge-make"] = MergeModels.Make,
         ["merge-run"] = MergeModels.Run,
+        ["merge-phases"] = MergeModels.Phases,
         ["memcpy-bandwidth"] = MergeModels.MemcpyBandwidth,
         ["data-loading"] = DataLoading.Run,
         ["ham-step"] = HamTrainingStep.Run,

@@ -1,109 +1,113 @@
-using System.Runtime.InteropServices;
-using Ham.Torch;
-
 namespace Ham.Merging;
 
 /// <summary>
-/// The exact k-th smallest magnitude over many tensors without concatenating them: a two-pass
-/// radix selection on float32 bit patterns. For non-negative floats the bit pattern (as an
-/// unsigned integer) orders like the value, so pass 1 histograms the high 16 bits, finds the
-/// bucket that holds rank k, and pass 2 histograms the low 16 bits inside that bucket. Equals
-/// torch.kthvalue on the concatenation (ties included; -0.0 has magnitude +0.0).
+/// The exact k-th smallest magnitude of each of several populations of float32 magnitudes,
+/// without gathering them: a two-sweep radix selection on bit patterns. For non-negative floats
+/// the bit pattern (as an unsigned integer) orders like the value, so sweep 1 counts the high 16
+/// bits, <see cref="Locate"/> finds the bucket that holds rank k, and sweep 2 counts the low 16
+/// bits of the entries inside that bucket. Equals torch.kthvalue on the concatenation (ties
+/// included; -0.0 has magnitude +0.0). The sweeps themselves are the caller's (they run over
+/// task vectors in parallel, <see cref="Methods.MagnitudeThresholds"/>): it hands in counts.
 /// </summary>
-public static class MagnitudeSelection
+public sealed class MagnitudeSelection
 {
-    const int Buckets = 1 << 16;
+    public const int Buckets = 1 << 16;
 
-    /// <summary>
-    /// The value of rank <paramref name="rankOf"/>(n) (1-based, like kthvalue) among all entries
-    /// of the tensors <paramref name="magnitudes"/> yields, n being their total count; null when
-    /// the rank is 0. <paramref name="magnitudes"/> is enumerated twice and must yield the same
-    /// non-negative float32 values both times; the caller's tensors are disposed after use.
-    /// </summary>
-    public static float? KthSmallest(Func<IEnumerable<Tensor>> magnitudes, Func<long, long> rankOf) =>
-        KthSmallestOfEach(() => magnitudes().Select(t => new Tensor?[] { t }), 1, rankOf)[0];
+    /// <summary>High halves at or above +inf's (0x7F80) are infinities or NaNs.</summary>
+    const int FirstNonFinite = 0x7F80;
 
-    /// <summary>
-    /// <see cref="KthSmallest"/> for <paramref name="selections"/> populations at once, in the
-    /// same two sweeps: each yielded array holds one tensor per population (null: nothing from
-    /// this step for that population). Lets a merge read each tensor once per pass for all models.
-    /// </summary>
-    public static float?[] KthSmallestOfEach(Func<IEnumerable<Tensor?[]>> magnitudes, int selections, Func<long, long> rankOf)
+    readonly long[][] _high;
+    readonly long[][] _low;
+    readonly long[] _size;
+    readonly long[] _leftOutZeros;
+    readonly (int Bucket, long Rank)?[] _targets;
+
+    public MagnitudeSelection(int populations)
     {
-        var high = Enumerable.Range(0, selections).Select(_ => new long[Buckets]).ToArray();
-        var count = new long[selections];
-        foreach (var group in magnitudes())
-            for (int i = 0; i < selections; i++)
-                if (group[i] is { } t)
-                    using (t)
-                        count[i] += Histogram(t, high[i], bucket: null);
+        _high = NewCounts(populations);
+        _low = NewCounts(populations);
+        _size = new long[populations];
+        _leftOutZeros = new long[populations];
+        _targets = new (int, long)?[populations];
+    }
 
-        var result = new float?[selections];
-        var target = new (int Bucket, long Rank)?[selections];
-        for (int i = 0; i < selections; i++)
+    public int Populations => _size.Length;
+
+    /// <summary>One 2^16-bucket count array per population, for a worker's share of a sweep.</summary>
+    public static long[][] NewCounts(int populations) => Enumerable.Range(0, populations).Select(_ => new long[Buckets]).ToArray();
+
+    /// <summary>Sweep 1: adds <paramref name="counts"/>[p][h], the number of population p's magnitudes whose high 16 bits are h.</summary>
+    public void AddHigh(long[][] counts)
+    {
+        for (int p = 0; p < Populations; p++)
+            for (int b = 0; b < Buckets; b++)
+            {
+                _high[p][b] += counts[p][b];
+                _size[p] += counts[p][b];
+            }
+    }
+
+    /// <summary>
+    /// Takes back <paramref name="count"/> magnitudes +0.0 (bit pattern 0) counted for
+    /// <paramref name="population"/> in sweep 1 and again in sweep 2: lets the sweeps count a
+    /// whole tensor before they know it is to be left out (a tensor a model did not change).
+    /// </summary>
+    public void LeaveOutZeros(int population, long count)
+    {
+        _high[population][0] -= count;
+        _size[population] -= count;
+        _leftOutZeros[population] += count;
+    }
+
+    /// <summary>
+    /// Ends sweep 1: for each population of n magnitudes, the high 16 bits of its
+    /// <paramref name="rankOf"/>(n)-th smallest (1-based), or -1 where that rank is 0 (nothing to
+    /// select; its threshold is null).
+    /// </summary>
+    public int[] Locate(Func<long, long> rankOf)
+    {
+        var buckets = new int[Populations];
+        for (int p = 0; p < Populations; p++)
         {
-            // Bit patterns at or above +inf's are infinities, NaNs or negative numbers.
-            for (int b = 0x7F80; b < Buckets; b++)
-                if (high[i][b] > 0) throw new ArgumentException("magnitudes must be finite and non-negative (found an infinity, a NaN or a negative value)");
-            long rank = rankOf(count[i]);
-            if (rank < 0 || rank > count[i]) throw new ArgumentOutOfRangeException(nameof(rankOf), rank, $"rank must be in 0..{count[i]}");
-            if (rank > 0) target[i] = Locate(high[i], rank);
+            for (int b = FirstNonFinite; b < Buckets; b++)
+                if (_high[p][b] > 0) throw new ArgumentException("magnitudes must be finite and non-negative (found an infinity, a NaN or a negative value)");
+            long rank = rankOf(_size[p]);
+            if (rank < 0 || rank > _size[p]) throw new ArgumentOutOfRangeException(nameof(rankOf), rank, $"rank must be in 0..{_size[p]}");
+            _targets[p] = rank > 0 ? Find(_high[p], rank) : null;
+            buckets[p] = _targets[p]?.Bucket ?? -1;
         }
-        if (target.All(t => t is null)) return result;
+        return buckets;
+    }
 
-        var low = Enumerable.Range(0, selections).Select(_ => new long[Buckets]).ToArray();
-        foreach (var group in magnitudes())
-            for (int i = 0; i < selections; i++)
-                if (group[i] is { } t)
-                    using (t)
-                        if (target[i] is { } bucket) Histogram(t, low[i], bucket.Bucket);
-        for (int i = 0; i < selections; i++)
-            if (target[i] is { } bucket)
-                result[i] = BitConverter.UInt32BitsToSingle(((uint)bucket.Bucket << 16) | (uint)Locate(low[i], bucket.Rank).Bucket);
+    /// <summary>Sweep 2: adds <paramref name="counts"/>[p][l], population p's magnitudes in its located bucket whose low 16 bits are l.</summary>
+    public void AddLow(long[][] counts)
+    {
+        for (int p = 0; p < Populations; p++)
+            for (int b = 0; b < Buckets; b++)
+                _low[p][b] += counts[p][b];
+    }
+
+    /// <summary>Ends sweep 2: each population's k-th smallest magnitude, null where k is 0.</summary>
+    public float?[] Thresholds()
+    {
+        var result = new float?[Populations];
+        for (int p = 0; p < Populations; p++)
+        {
+            if (_targets[p] is not { } target) continue;
+            if (target.Bucket == 0) _low[p][0] -= _leftOutZeros[p];
+            result[p] = BitConverter.UInt32BitsToSingle(((uint)target.Bucket << 16) | (uint)Find(_low[p], target.Rank).Bucket);
+        }
         return result;
     }
 
     /// <summary>The bucket holding the <paramref name="rank"/>-th entry, and the rank within it.</summary>
-    static (int Bucket, long Rank) Locate(long[] histogram, long rank)
+    static (int Bucket, long Rank) Find(long[] histogram, long rank)
     {
         for (int i = 0; i < histogram.Length; i++)
         {
             if (rank <= histogram[i]) return (i, rank);
             rank -= histogram[i];
         }
-        throw new InvalidOperationException("the tensors changed between the two passes of the selection");
-    }
-
-    /// <summary>
-    /// Adds the tensor's entries to <paramref name="histogram"/>: by their high 16 bits, or, for
-    /// entries whose high bits are <paramref name="bucket"/>, by their low 16 bits. Chunks are
-    /// counted in parallel into private histograms. Returns the number of entries.
-    /// </summary>
-    static unsafe long Histogram(Tensor t, long[] histogram, int? bucket)
-    {
-        if (t.DType != DType.Float32 || !t.IsContiguous || t.Device != Device.CPU)
-            throw new ArgumentException($"magnitudes must be contiguous float32 CPU tensors, got {t}");
-        var span = MemoryMarshal.Cast<byte, uint>(t.Bytes);
-        int length = span.Length;
-        const int chunk = 1 << 20;
-        fixed (uint* bits = span)
-        {
-            uint* pointer = bits;
-            Parallel.For(0, (length + chunk - 1) / chunk, () => new long[Buckets], (c, _, local) =>
-            {
-                int end = Math.Min(length, (c + 1) * chunk);
-                if (bucket is not { } high)
-                    for (int i = c * chunk; i < end; i++) local[pointer[i] >> 16]++;
-                else
-                    for (int i = c * chunk; i < end; i++)
-                        if (pointer[i] >> 16 == high) local[pointer[i] & 0xFFFF]++;
-                return local;
-            }, local =>
-            {
-                lock (histogram)
-                    for (int i = 0; i < Buckets; i++) histogram[i] += local[i];
-            });
-        }
-        return length;
+        throw new InvalidOperationException("the magnitudes changed between the two sweeps of the selection");
     }
 }

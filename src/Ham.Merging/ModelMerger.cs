@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Ham.Torch;
 using Ham.Torch.Serialization;
 
@@ -35,12 +37,73 @@ public static class ModelMerger
             var inputs = new MergeInputs(baseModel, models, allowMissing);
             var layout = inputs.Names.Select(n => { var (d, s) = inputs.Reference.Describe(n); return (n, d, s); }).ToList();
             using var writer = new SafetensorsWriter(output, layout, Metadata(method, basePath, modelPaths));
-            Run(method, inputs, writer.Write, progress);
+            WriteBehind(writer, write => Run(method, inputs, write, progress));
             writer.Complete();
         }
         finally
         {
             foreach (var source in sources) source.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="merge"/> with a write action that hands each tensor to a thread of its
+    /// own, at most two behind: writing tensor k (copying it into the page cache) overlaps merging
+    /// tensor k + 1. The writer owns and frees the tensors; its first error stops the merge and is
+    /// rethrown as it was.
+    /// </summary>
+    static void WriteBehind(SafetensorsWriter writer, Action<Action<string, Tensor>> merge)
+    {
+        using var failed = new CancellationTokenSource();
+        using var pending = new BlockingCollection<(string Name, Tensor Tensor)>(boundedCapacity: 2);
+        var writing = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var (name, tensor) in pending.GetConsumingEnumerable())
+                    using (tensor) writer.Write(name, tensor);
+            }
+            catch
+            {
+                failed.Cancel();
+                throw;
+            }
+        });
+        try
+        {
+            merge((name, tensor) =>
+            {
+                var owned = tensor.DetachFromScope();
+                try
+                {
+                    pending.Add((name, owned), failed.Token);
+                }
+                catch
+                {
+                    owned.Dispose();
+                    throw;
+                }
+            });
+        }
+        catch (OperationCanceledException) when (failed.IsCancellationRequested)
+        {
+            // The writer failed: its exception, below, says why.
+        }
+        finally
+        {
+            pending.CompleteAdding();
+            try
+            {
+                writing.Wait();
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
+            finally
+            {
+                foreach (var (_, tensor) in pending) tensor.Dispose(); // left by a failed writer
+            }
         }
     }
 

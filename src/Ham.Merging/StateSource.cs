@@ -34,6 +34,17 @@ public abstract class StateSource : IDisposable
             : a.To(DType.Float64).Eq(b.To(DType.Float64)).All().Item() != 0;
     }
 
+    /// <summary>
+    /// Whether <paramref name="name"/>'s values are held as they are needed: in
+    /// <paramref name="dtype"/>, contiguous, on the CPU, so <see cref="CopyValues"/> can hand them
+    /// out in chunks without a conversion (else <see cref="Read"/> converts them).
+    /// </summary>
+    internal virtual bool HoldsAs(string name, DType dtype) => false;
+
+    /// <summary>Copies bytes [offset, offset + destination.Length) of <paramref name="name"/>'s values, held as <see cref="HoldsAs"/> says.</summary>
+    internal virtual void CopyValues(string name, long offset, Span<byte> destination) =>
+        throw new NotSupportedException($"{Origin}: '{name}' cannot be read in chunks");
+
     public virtual void Dispose() { }
 
     public static StateSource Of(IReadOnlyDictionary<string, Tensor> state, string origin) => new InMemory(state, origin);
@@ -47,6 +58,12 @@ public abstract class StateSource : IDisposable
         public override bool Contains(string name) => state.ContainsKey(name);
         public override (DType, long[]) Describe(string name) => (state[name].DType, state[name].Shape);
         public override Tensor Read(string name) => state[name].Detach();
+
+        internal override bool HoldsAs(string name, DType dtype) =>
+            state[name] is var t && t.DType == dtype && t.Device == Device.CPU && t.IsContiguous && t.NumEl * dtype.ElementSize() <= int.MaxValue;
+
+        internal override void CopyValues(string name, long offset, Span<byte> destination) =>
+            state[name].Bytes.Slice(checked((int)offset), destination.Length).CopyTo(destination);
     }
 
     sealed class File(SafetensorsFile mapped) : StateSource
@@ -59,6 +76,10 @@ public abstract class StateSource : IDisposable
         public override (DType, long[]) Describe(string name) => (file.Entry(name).DType, file.Entry(name).Shape);
         public override Tensor Read(string name) => file.Read(name);
         public override void Dispose() => file.Dispose();
+
+        internal override bool HoldsAs(string name, DType dtype) => file.Entry(name).DType == dtype;
+
+        internal override void CopyValues(string name, long offset, Span<byte> destination) => file.CopyBytes(file.Entry(name), offset, destination);
 
         /// <summary>Compares the mapped bytes directly: no copy, memcmp speed.</summary>
         public override bool SameAs(StateSource other, string name) => other is File f && file.Entry(name).DType == f.file.Entry(name).DType

@@ -182,17 +182,25 @@ public sealed unsafe partial class Tensor : IDisposable
     }
 
     /// <summary>
-    /// The memory of a contiguous CPU tensor of element type <typeparamref name="T"/>, writable,
-    /// valid while the tensor lives: lets a producer (a data loader) fill a new tensor in place
-    /// instead of filling an array that is then copied.
+    /// The writable memory of a contiguous CPU tensor, valid while the tensor lives: lets C# code
+    /// fill a new tensor (from <see cref="Empty"/>) in place instead of building an array and copying it.
     /// </summary>
+    public Span<byte> MutableBytes
+    {
+        get
+        {
+            if (!IsContiguous) throw new InvalidOperationException("writable memory of a non-contiguous tensor (call Contiguous() first)");
+            Api.Check(Api.ham_data_ptr(Handle, out IntPtr p));
+            return new Span<byte>((void*)p, checked((int)(NumEl * DType.ElementSize())));
+        }
+    }
+
+    /// <summary><see cref="MutableBytes"/> as elements of type <typeparamref name="T"/>, which must be the tensor's dtype.</summary>
     public Span<T> DataSpan<T>() where T : unmanaged
     {
         if (DType != DTypeOf<T>())
             throw new InvalidOperationException($"DataSpan<{typeof(T).Name}> on a {DType.Name()} tensor");
-        if (!IsContiguous) throw new InvalidOperationException("DataSpan on a non-contiguous tensor (call Contiguous() first)");
-        Api.Check(Api.ham_data_ptr(Handle, out IntPtr p));
-        return new Span<T>((void*)p, checked((int)NumEl));
+        return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(MutableBytes);
     }
 
     /// <summary>Overwrites a contiguous CPU tensor's memory with <paramref name="count"/> bytes from <paramref name="source"/>.</summary>

@@ -28,21 +28,15 @@ public sealed class RedundancyAwareMerge(MergeOptions options) : MergeMethod
     {
         inputs.RequireBase(Name);
         if (options.TrimScope == TrimScope.Model)
-            _thresholds = MagnitudeThresholds.OverModel(inputs, inputs.ReadDelta, RankOf);
+            _thresholds = MagnitudeThresholds.Select(inputs, inputs.FloatNames.ToList(), RankOf, leaveOutUnchanged: true);
     }
 
     public override Tensor Merge(MergeInputs inputs, string name)
     {
-        var deltas = inputs.ReadDeltas(name);
-        var keptSum = deltas[0].ZerosLike();
-        var keptCount = deltas[0].ZerosLike();
-        for (int i = 0; i < deltas.Length; i++)
-        {
-            float? threshold = options.TrimScope == TrimScope.Tensor ? MagnitudeThresholds.OverTensor(deltas[i], RankOf) : _thresholds[i];
-            var kept = MagnitudeThresholds.Mask(deltas[i], threshold, keepEqual: false);
-            keptSum.Add_(deltas[i] * kept);
-            keptCount.Add_(kept);
-        }
-        return inputs.ReadBase(name) + keptSum / keptCount.Clamp(min: 1);
+        var thresholds = options.TrimScope == TrimScope.Tensor
+            ? MagnitudeThresholds.Select(inputs, [name], RankOf, leaveOutUnchanged: false)
+            : _thresholds;
+        var cuts = MagnitudeCut.Of(thresholds, keepEqual: false);
+        return TaskVectorPass.Produce(inputs, name, output => new KeptMean(cuts, output));
     }
 }

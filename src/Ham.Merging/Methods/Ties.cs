@@ -41,52 +41,27 @@ sealed class Ties(MergeOptions options, bool dare) : MergeMethod
     /// <summary>kthvalue rank of the threshold among n magnitudes; 0 keeps everything.</summary>
     long RankOf(long n) => n - (long)(n * _density);
 
-    Tensor[] Deltas(MergeInputs inputs, string name) =>
-        inputs.ReadDeltas(name).Select((v, i) => DareDrop.Apply(v, _drop, options.Seed, i, name)).ToArray();
+    /// <summary>The task vectors TIES trims: DARE-dropped for dare-ties, else theta_i - theta0 (null).</summary>
+    Func<int, string, Tensor>? DeltaOf(MergeInputs inputs) =>
+        dare ? (i, name) => DareDrop.Apply(inputs.ReadDelta(i, name), _drop, options.Seed, i, name) : null;
 
     public override void Prepare(MergeInputs inputs)
     {
         inputs.RequireBase(Name);
         if (options.TrimScope == TrimScope.Tensor) return;
-        _thresholds = MagnitudeThresholds.OverModel(inputs, (i, name) => DareDrop.Apply(inputs.ReadDelta(i, name), _drop, options.Seed, i, name), RankOf);
-        double signSum = 0;
-        foreach (string name in inputs.FloatNames)
-        {
-            using var scope = new DisposeScope();
-            signSum += Elect(Trim(Deltas(inputs, name), _thresholds)).Sign().Sum().Item();
-        }
-        _majoritySign = Math.Sign(signSum);
+        var names = inputs.FloatNames.ToList();
+        _thresholds = MagnitudeThresholds.Select(inputs, names, RankOf, leaveOutUnchanged: true, DeltaOf(inputs));
+        _majoritySign = ElectedSigns.Majority(inputs, names.Where(n => !inputs.Unchanged(n)), MagnitudeCut.Of(_thresholds, keepEqual: true), DeltaOf(inputs));
     }
 
     public override Tensor Merge(MergeInputs inputs, string name)
     {
-        var deltas = Deltas(inputs, name);
+        var deltaOf = DeltaOf(inputs);
         var thresholds = options.TrimScope == TrimScope.Tensor
-            ? deltas.Select(v => MagnitudeThresholds.OverTensor(v, RankOf)).ToArray()
+            ? MagnitudeThresholds.Select(inputs, [name], RankOf, leaveOutUnchanged: false, deltaOf)
             : _thresholds;
-        var trimmed = Trim(deltas, thresholds);
-        var sign = Elect(trimmed).Sign();
-        double majority = options.TrimScope == TrimScope.Tensor ? Math.Sign(sign.Sum().Item()) : _majoritySign;
-        sign = Tensor.Where(sign.Eq(0), sign.OnesLike() * majority, sign);
-
-        var agreeingSum = sign.ZerosLike();
-        var agreeingCount = sign.ZerosLike();
-        foreach (var v in trimmed)
-        {
-            var agrees = Tensor.Where(sign.Gt(0), v.Gt(0), v.Lt(0)).To(v.DType);
-            agreeingSum.Add_(v * agrees);
-            agreeingCount.Add_(agrees);
-        }
-        return inputs.ReadBase(name) + agreeingSum / agreeingCount.Clamp(min: 1) * _lambda;
-    }
-
-    static Tensor[] Trim(Tensor[] deltas, float?[] thresholds) =>
-        deltas.Select((v, i) => v * MagnitudeThresholds.Mask(v, thresholds[i], keepEqual: true)).ToArray();
-
-    static Tensor Elect(Tensor[] trimmed)
-    {
-        var sum = trimmed[0].Clone();
-        foreach (var v in trimmed.Skip(1)) sum.Add_(v);
-        return sum;
+        var cuts = MagnitudeCut.Of(thresholds, keepEqual: true);
+        double majority = options.TrimScope == TrimScope.Tensor ? ElectedSigns.Majority(inputs, [name], cuts, deltaOf) : _majoritySign;
+        return TaskVectorPass.Produce(inputs, name, output => new DisjointMean(cuts, majority, _lambda, output), deltaOf);
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using Microsoft.Win32.SafeHandles;
 using System.Text;
 using System.Text.Json;
 
@@ -192,6 +193,32 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     public ReadOnlySpan<byte> Bytes(string name) => Bytes(Entry(name));
 
+    SafeFileHandle? reader;
+    object? readerLock;
+
+    /// <summary>
+    /// Copies bytes [offset, offset + destination.Length) of one tensor into
+    /// <paramref name="destination"/> by positioned reads (pread, from the page cache), for passes
+    /// over whole models: unlike reading through the map, this maps no pages into the process, so
+    /// none have to be faulted in and dropped again on every pass. Safe from several threads.
+    /// </summary>
+    public void CopyBytes(SafetensorsEntry entry, long offset, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (offset < 0 || offset + destination.Length > entry.ByteCount)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"{Path}: bytes [{offset}, {offset + destination.Length}) are outside tensor '{entry.Name}' ({entry.ByteCount} bytes)");
+        var handle = LazyInitializer.EnsureInitialized(ref reader, ref readerLock,
+            () => File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess));
+        long position = dataStart + entry.Begin + offset;
+        while (destination.Length > 0)
+        {
+            int read = RandomAccess.Read(handle, destination, position);
+            if (read == 0) throw new EndOfStreamException($"{Path}: the file ended inside tensor '{entry.Name}' (was it truncated?)");
+            destination = destination[read..];
+            position += read;
+        }
+    }
+
     /// <summary>The values of one tensor as elements of T (which must match its dtype's size).</summary>
     public ReadOnlySpan<T> Values<T>(SafetensorsEntry entry) where T : unmanaged =>
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(Bytes(entry));
@@ -249,5 +276,6 @@ public sealed unsafe class SafetensorsFile : IDisposable
         view?.SafeMemoryMappedViewHandle.ReleasePointer();
         view?.Dispose();
         map?.Dispose();
+        reader?.Dispose();
     }
 }

@@ -117,6 +117,35 @@ public class MergeFileTests : IDisposable
         Assert.True(merged.Bytes("visual.blocks.0.bias").SequenceEqual(baseFile.Bytes("visual.blocks.0.bias")));
     }
 
+    /// <summary>Fails on its second tensor: by throwing, or by returning a tensor of the wrong size (the writer thread fails).</summary>
+    sealed class FailingMethod(bool inWriter) : MergeMethod
+    {
+        int _merged;
+
+        public override string Name => "failing";
+
+        public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
+
+        public override Tensor Merge(MergeInputs inputs, string name)
+        {
+            if (++_merged < 2) return inputs.ReadModel(0, name);
+            return inWriter ? Tensor.Ones([1]) : throw new InvalidOperationException("merge failed on purpose");
+        }
+    }
+
+    /// <summary>An error in the merge or in the writer that runs behind it is the error raised, and nothing is left on disk.</summary>
+    [Fact]
+    public void AFailureMidMergeIsRaisedAsItIsAndLeavesNoFile()
+    {
+        var (basePath, models) = WriteModels();
+        string output = PathOf("failed.safetensors");
+        Assert.Equal("merge failed on purpose",
+            Assert.Throws<InvalidOperationException>(() => ModelMerger.Merge(new FailingMethod(inWriter: false), basePath, models, output)).Message);
+        Assert.Contains("needs", Assert.Throws<ArgumentException>(() => ModelMerger.Merge(new FailingMethod(inWriter: true), basePath, models, output)).Message);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".tmp"));
+    }
+
     [Fact]
     public void BadOptionsAndFilesAreOneLineErrors()
     {

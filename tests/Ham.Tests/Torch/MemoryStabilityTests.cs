@@ -13,9 +13,9 @@ public class MemoryStabilityTests
 {
     /// <summary>
     /// 10,000 training steps of a small MLP (forward, cross-entropy, backward, clipping, AdamW)
-    /// with one DisposeScope per step: resident memory after the last step is within a few MB of
-    /// what it was after the first 1,000 (a 16 MB allowance; leaking one 32x64 float tensor per step adds about 25 MB:
-    /// checked by hand).
+    /// with one DisposeScope per step: after the first 1,000, resident memory stays within 8 MB over
+    /// at least one of two runs of 4,500 steps (leaking one 32x64 float tensor per step adds about
+    /// 12 MB to each: checked by hand).
     /// </summary>
     [Fact]
     public void TenThousandTrainingStepsKeepResidentMemoryFlat()
@@ -43,13 +43,18 @@ public class MemoryStabilityTests
             lastLoss = loss.Item();
         }
 
+        // A leak grows with every step, so it shows in both halves of the 9,000 measured steps; a
+        // one-off jump (a thread or arena that another test left behind, growing once) shows in one.
         for (int i = 0; i < 1000; i++) Step(i);
         Settle();
         long warm = ResidentBytes();
-        for (int i = 1000; i < 10_000; i++) Step(i);
+        for (int i = 1000; i < 5500; i++) Step(i);
         Settle();
-        long growth = ResidentBytes() - warm;
-        Assert.True(growth < 16 << 20, $"resident memory grew by {growth / (1 << 20)} MB over 9,000 steps");
+        long middle = ResidentBytes();
+        for (int i = 5500; i < 10_000; i++) Step(i);
+        Settle();
+        long growth = Math.Min(middle - warm, ResidentBytes() - middle);
+        Assert.True(growth < 8 << 20, $"resident memory grew by {growth / (1 << 20)} MB in each half of 9,000 steps");
         Assert.True(lastLoss < firstLoss / 10, $"the model did not train: loss {firstLoss} -> {lastLoss}");
     }
 

@@ -80,6 +80,26 @@ public class SafetensorsTests : IDisposable
         Assert.Contains(path, e.Message);
     }
 
+    /// <summary>Positioned reads of any byte range of a tensor give the mapped bytes; ranges outside it are refused.</summary>
+    [Fact]
+    public void CopyBytesReadsAnyRangeOfATensor()
+    {
+        using var scope = new DisposeScope();
+        var values = Enumerable.Range(0, 1000).Select(i => (float)Math.Sin(i)).ToArray();
+        string path = PathOf("ranges.safetensors");
+        SafetensorsWriter.Save(path, new Dictionary<string, Tensor> { ["head"] = Tensor.Ones([3]), ["x"] = Tensor.FromArray(values, 1000) });
+        using var file = SafetensorsFile.Open(path);
+        var entry = file.Entry("x");
+        foreach (var (offset, length) in new[] { (0, 4000), (4, 8), (1236, 2000), (3999, 1) })
+        {
+            var copy = new byte[length];
+            file.CopyBytes(entry, offset, copy);
+            Assert.Equal(file.Bytes(entry).Slice(offset, length).ToArray(), copy);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.CopyBytes(entry, 3999, new byte[2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.CopyBytes(entry, -1, new byte[1]));
+    }
+
     [Fact]
     public void TooShortInvalidUtf8AndMissingTensorAreNamed()
     {
