@@ -88,6 +88,7 @@ public sealed class LockstepTrainer : IDisposable
     public JsonObject Run(Action<int, string>? progress = null)
     {
         string dir = _options.OutDir;
+        if (_options.Resume) RequireSameOptions(dir);
         var state = _options.Resume ? TrainingCheckpoint.Load(dir, _models) : null;
         int start = state?["step"]!.GetValue<int>() ?? 0;
         if (state is null)
@@ -307,6 +308,22 @@ public sealed class LockstepTrainer : IDisposable
         ["threads"] = LibTorch.Threads,
         ["split"] = "split.json",
     };
+
+    /// <summary>
+    /// A resumed run must be the run that was saved: every option in run.json but the ones that
+    /// only say how this process runs (--resume, HAM_STOP_AFTER) must match, or the result would
+    /// be neither run.
+    /// </summary>
+    void RequireSameOptions(string dir)
+    {
+        string path = Path.Combine(dir, "run.json");
+        if (!File.Exists(path)) return;   // killed before run.json was written: nothing was trained
+        var saved = JsonNode.Parse(File.ReadAllText(path))!["options"]!.AsObject();
+        var current = RunDescription()["options"]!.AsObject();
+        foreach (string name in saved.Select(p => p.Key).Union(current.Select(p => p.Key)))
+            if (name is not (nameof(TrainingOptions.Resume) or nameof(TrainingOptions.StopAfter)) && !JsonNode.DeepEquals(saved[name], current[name]))
+                throw new ArgumentException($"--resume: {path} was made with {name} = {saved[name]?.ToJsonString() ?? "null"}, this run has {current[name]?.ToJsonString() ?? "null"}");
+    }
 
     /// <summary>Disposes a step's batches when the step ends.</summary>
     sealed class BatchRelease(Batch[] batches) : IDisposable

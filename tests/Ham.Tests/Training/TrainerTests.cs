@@ -69,6 +69,16 @@ public class TrainerTests : IDisposable
         Assert.Equal(a.ToJsonString(), b.ToJsonString());
     }
 
+    [Fact]
+    public void ResumeWithOtherOptionsIsRefusedNamingTheOption()
+    {
+        var killed = Options("changed") with { StopAfter = 2 };
+        Train(killed);
+        var error = Assert.Throws<ArgumentException>(() => Train(killed with { StopAfter = null, Resume = true, LearningRate = 2e-4 }));
+        Assert.Contains("LearningRate", error.Message);
+        Assert.Contains("run.json", error.Message);
+    }
+
     /// <summary>The log's per-step seconds differ between runs; everything else must not.</summary>
     static bool FilesEqual(string a, string b) => a.EndsWith(".jsonl")
         ? File.ReadLines(a).Select(WithoutSeconds).SequenceEqual(File.ReadLines(b).Select(WithoutSeconds))
