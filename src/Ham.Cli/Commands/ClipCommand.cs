@@ -2,12 +2,13 @@ using System.CommandLine;
 
 namespace Ham.Cli.Commands;
 
-/// <summary>`ham clip ...`: CLIP's tokenizer and encoders.</summary>
+/// <summary>`ham clip ...`: CLIP's tokenizer, encoders and checkpoint conversion.</summary>
 static class ClipCommand
 {
-    public static Command Create() => new("clip", "CLIP tools: tokenizer and embeddings.")
+    public static Command Create() => new("clip", "CLIP tools: tokenizer, embeddings, checkpoint conversion.")
     {
         ClipTokenizeCommand.Create(),
         ClipEmbedCommand.Create(),
+        ClipConvertCommand.Create(),
     };
 }

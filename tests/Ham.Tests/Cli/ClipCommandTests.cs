@@ -53,6 +53,52 @@ public class ClipCommandTests
         Assert.Equal("error: nothing to embed: give --images, --texts or both", output.Trim());
     }
 
+    /// <summary>
+    /// OpenAI's TorchScript archive and the Hugging Face folder convert to the fixture's own
+    /// OpenAI-named safetensors: the same names and values (the TorchScript file holds fp16 as
+    /// that file does, the Hugging Face folder the same values in fp32).
+    /// </summary>
+    [Theory]
+    [InlineData("openai-jit.pt")]
+    [InlineData("hf")]
+    public void ConvertWritesTheSameStateDictAsTheOpenAiSafetensors(string source)
+    {
+        string fixture = SharedData.Path("fixtures", "clip", "vit-tiny");
+        string output = Path.Combine(Path.GetTempPath(), $"ham-convert-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var (code, printed) = ConsoleCapture.Run("clip", "convert", "--model", Path.Combine(fixture, source), "--out", output);
+            Assert.True(code == 0, printed);
+            using var scope = new DisposeScope();
+            var converted = SafetensorsFile.Load(output);
+            var expected = SafetensorsFile.Load(Path.Combine(fixture, "openai.safetensors"));
+            Assert.Equal(expected.Keys.Order(), converted.Keys.Order());
+            foreach (var (name, tensor) in expected)
+            {
+                Assert.Equal(source == "hf" ? DType.Float32 : DType.Float16, converted[name].DType);
+                Assert.True(tensor.To(DType.Float32).Bytes.SequenceEqual(converted[name].To(DType.Float32).Bytes), name);
+            }
+
+            (code, printed) = ConsoleCapture.Run("clip", "convert", "--model", Path.Combine(fixture, source), "--out", output, "--dtype", "fp32");
+            Assert.True(code == 0, printed);
+            var upcast = SafetensorsFile.Load(output);
+            Assert.Equal(DType.Float32, upcast["visual.proj"].DType);
+            Assert.Equal(expected["visual.proj"].To(DType.Float32).ToArray<float>(), upcast["visual.proj"].ToArray<float>());
+        }
+        finally { File.Delete(output); }
+    }
+
+    [Fact]
+    public void ConvertRefusesWhatIsNotAClip()
+    {
+        string notClip = SharedData.Path("fixtures", "clip", "vit-tiny", "expected.safetensors");
+        var (code, output) = ConsoleCapture.Run("clip", "convert", "--model", notClip, "--out", Path.Combine(Path.GetTempPath(), "never.safetensors"));
+        Assert.Equal(1, code);
+        Assert.Contains("not a CLIP checkpoint", output);
+        Assert.Contains("expected.safetensors", output);
+        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "never.safetensors")));
+    }
+
     static void AssertClose(Tensor expected, Tensor actual, double relative)
     {
         Assert.Equal(expected.Shape, actual.Shape);
