@@ -17,6 +17,8 @@ public static class Program
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DataCommand.Create());

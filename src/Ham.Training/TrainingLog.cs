@@ -37,7 +37,7 @@ sealed class TrainingLog(string path)
 }
 
 /// <summary>Text files written to a temp file and renamed, so a kill never leaves half a file.</summary>
-static class AtomicText
+public static class AtomicText
 {
     public static void Write(string path, string text)
     {

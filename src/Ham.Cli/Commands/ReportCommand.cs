@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Ham.Experiments;
+using Ham.Training;
+
+namespace Ham.Cli.Commands;
+
+/// <summary>`ham report DIR`: the results table of every finished run below DIR, printed and written as DIR/results.md and DIR/results.csv.</summary>
+static class ReportCommand
+{
+    public static Command Create()
+    {
+        var dir = new Argument<string>("DIR") { Description = "a sweep folder (or any folder holding run folders)" };
+        var command = new Command("report", "Test accuracy per method and test domain, mean ± standard error over seeds, as a table.") { dir };
+        command.SetAction(parse => Report(parse.GetValue(dir)!));
+        return command;
+    }
+
+    public static int Report(string dir)
+    {
+        var table = ResultTable.Collect(dir);
+        string markdown = table.Markdown();
+        AtomicText.Write(Path.Combine(dir, "results.md"), markdown);
+        AtomicText.Write(Path.Combine(dir, "results.csv"), table.Csv());
+        Console.Write(markdown);
+        Console.WriteLine($"test accuracy %, mean ± standard error over seeds; written to {Path.Combine(dir, "results.md")} and results.csv");
+        return 0;
+    }
+}

@@ -1,0 +1,56 @@
+using Ham.Training;
+
+namespace Ham.Experiments;
+
+/// <summary>
+/// DomainBed's protocol as HAM reports it (DESIGN.md, "Protocol"; Gulrajani and Lopez-Paz 2021):
+/// every domain in turn is the test domain, and every method is trained once per seed, the seed
+/// being both the split's trial seed (which 20% of each source is held out) and the training seed
+/// (batches and augmentation). Runs go to OUT/&lt;method&gt;/&lt;test domain&gt;/seed&lt;N&gt;; a run with
+/// results.json is done and skipped, a run with a checkpoint is resumed, so a killed sweep is
+/// continued by starting it again.
+/// </summary>
+public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<TrainingMethod> Methods, IReadOnlyList<string> TestDomains, IReadOnlyList<int> Seeds)
+{
+    /// <summary>The seeds HAM's tables average over.</summary>
+    public static IReadOnlyList<int> PaperSeeds { get; } = [41, 42, 43];
+
+    /// <summary>A method's folder name: the merge is part of it, since per-source runs differ by merge alone.</summary>
+    public string MethodFolder(TrainingMethod method) => method switch
+    {
+        TrainingMethod.Erm => "erm",
+        TrainingMethod.PerSource => $"per-source-{Template.Merge}",
+        _ => $"ham-{Template.Merge}",
+    };
+
+    /// <summary>Every run of the sweep, in the order it trains them (method, then test domain, then seed).</summary>
+    public IReadOnlyList<TrainingOptions> Runs(string outDir) =>
+        (from method in Methods
+         from test in TestDomains
+         from seed in Seeds
+         select Template with
+         {
+             Method = method, TestDomain = test, Seed = seed, TrialSeed = seed,
+             OutDir = Path.Combine(outDir, MethodFolder(method), test, $"seed{seed}"),
+         }).ToList();
+
+    public static bool IsDone(TrainingOptions run) => File.Exists(Path.Combine(run.OutDir, "results.json"));
+
+    /// <summary>Trains every run not done yet; <paramref name="progress"/> gets (run index, run count, run, step).</summary>
+    public void Run(string outDir, Action<int, int, TrainingOptions, int>? progress = null)
+    {
+        var runs = Runs(outDir);
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i];
+            if (IsDone(run))
+            {
+                progress?.Invoke(i, runs.Count, run, run.Steps);
+                continue;
+            }
+            bool started = Directory.Exists(Path.Combine(run.OutDir, "checkpoint")) || Directory.Exists(Path.Combine(run.OutDir, "checkpoint.old"));
+            using var trainer = new LockstepTrainer(run with { Resume = started });
+            trainer.Run((step, _) => progress?.Invoke(i, runs.Count, run, step));
+        }
+    }
+}

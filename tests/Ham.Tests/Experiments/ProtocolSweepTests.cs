@@ -1,0 +1,47 @@
+using Ham.Experiments;
+using Ham.Tests.Cli;
+using Ham.Training;
+
+namespace Ham.Tests.Experiments;
+
+/// <summary>A one-step sweep of the fixture's tiny CLIP on PACS-mini.</summary>
+[Collection(nameof(ConsoleCapture))]
+public class ProtocolSweepTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("ham-sweep").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void EveryMethodDomainAndSeedRunsOnceIntoItsFolderAndTheTableCountsThem()
+    {
+        var template = new TrainingOptions
+        {
+            DataDir = SharedData.Path("data", "PACS-mini"), TestDomain = "sketch", OutDir = _dir,
+            ModelPath = SharedData.Path("fixtures", "clip", "vit-tiny", "openai.safetensors"),
+            Steps = 1, Batch = 2, EvalEvery = 1, Merge = "ties",
+        };
+        var sweep = new ProtocolSweep(template, [TrainingMethod.Erm, TrainingMethod.PerSource], ["sketch", "photo"], [41, 42]);
+        sweep.Run(_dir);
+
+        var runs = sweep.Runs(_dir);
+        Assert.Equal(8, runs.Count);
+        Assert.All(runs, r => Assert.True(ProtocolSweep.IsDone(r), r.OutDir));
+        Assert.True(File.Exists(Path.Combine(_dir, "per-source-ties", "photo", "seed42", "results.json")));
+        // The seed is the trial seed too: the two seeds hold out different images.
+        Assert.NotEqual(File.ReadAllText(Path.Combine(_dir, "erm", "sketch", "seed41", "split.json")),
+            File.ReadAllText(Path.Combine(_dir, "erm", "sketch", "seed42", "split.json")));
+
+        // Started again, it trains nothing.
+        var written = runs.Select(r => File.GetLastWriteTimeUtc(Path.Combine(r.OutDir, "results.json"))).ToList();
+        sweep.Run(_dir);
+        Assert.Equal(written, runs.Select(r => File.GetLastWriteTimeUtc(Path.Combine(r.OutDir, "results.json"))));
+
+        var (code, output) = ConsoleCapture.Run("report", _dir);
+        Assert.True(code == 0, output);
+        var table = ResultTable.Collect(_dir);
+        Assert.Equal(["ERM", "per-source + ties"], table.Methods);
+        Assert.Equal(2, table.Cell("ERM", "photo")!.Runs);
+        Assert.Contains("| method | photo | sketch | Avg |", File.ReadAllText(Path.Combine(_dir, "results.md")));
+    }
+}
