@@ -4,7 +4,7 @@ using Ham.Training;
 
 namespace Ham.Cli.Commands;
 
-/// <summary>`ham report DIR`: the results table of every finished run below DIR, printed and written as DIR/results.md and DIR/results.csv.</summary>
+/// <summary>`ham report DIR`: the results table of every finished run below DIR, printed and written as DIR/results.md, results.csv and results.svg (bars).</summary>
 static class ReportCommand
 {
     public static Command Create()
@@ -21,8 +21,9 @@ static class ReportCommand
         string markdown = table.Markdown();
         AtomicText.Write(Path.Combine(dir, "results.md"), markdown);
         AtomicText.Write(Path.Combine(dir, "results.csv"), table.Csv());
+        AtomicText.Write(Path.Combine(dir, "results.svg"), ResultPlot.Svg(table, $"test accuracy per held-out domain ({Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)))})"));
         Console.Write(markdown);
-        Console.WriteLine($"test accuracy %, mean ± standard error over seeds; written to {Path.Combine(dir, "results.md")} and results.csv");
+        Console.WriteLine($"test accuracy %, mean ± standard error over seeds; written to {Path.Combine(dir, "results.md")}, results.csv and results.svg");
         return 0;
     }
 }

@@ -36,6 +36,25 @@ public class ResultTableTests : IDisposable
         Assert.Contains("ERM,sketch,42,1.414213562373", table.Csv());
     }
 
+    /// <summary>The bar chart draws one bar per method and group at its mean (Avg included), none where a cell is missing.</summary>
+    [Fact]
+    public void PlotBarsStandAtTheMeans()
+    {
+        var table = new ResultTable();
+        foreach (double a in new[] { 50.0, 70 }) table.Add("ERM", "art", a);
+        table.Add("ERM", "sketch", 40);
+        table.Add("HAM + rhm", "art", 80);
+        var svg = System.Xml.Linq.XDocument.Parse(ResultPlot.Svg(table, "t"));
+        var bars = svg.Descendants().Where(e => (string?)e.Attribute("class") == "bar").ToList();
+        Assert.Equal(4, bars.Count);   // ERM: art, sketch, Avg; HAM: art only
+        double Top(string label) => double.Parse(bars.Single(b => b.Value.StartsWith(label)).Attribute("y")!.Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(ResultPlot.Y(60), Top("ERM, art"), 2);
+        Assert.Equal(ResultPlot.Y(40), Top("ERM, sketch"), 2);
+        Assert.Equal(ResultPlot.Y(50), Top("ERM, Avg"), 2);
+        Assert.Equal(ResultPlot.Y(80), Top("HAM + rhm, art"), 2);
+        Assert.True(ResultPlot.Y(80) < ResultPlot.Y(60));   // higher accuracy, higher bar
+    }
+
     [Fact]
     public void CollectReadsEveryRunFolderAndLabelsRowsByMethodAndMerge()
     {
