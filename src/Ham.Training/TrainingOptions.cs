@@ -11,6 +11,16 @@ public enum TrainingMethod
     Erm,
 }
 
+/// <summary>The command-line names of <see cref="TrainingMethod"/>.</summary>
+public static class TrainingMethodNames
+{
+    public static TrainingMethod Parse(string name, string option) => name switch
+    {
+        "ham" => TrainingMethod.Ham, "erm" => TrainingMethod.Erm, "per-source" => TrainingMethod.PerSource,
+        _ => throw new ArgumentException($"{option} takes ham, erm or per-source, got '{name}'"),
+    };
+}
+
 /// <summary>The classification loss of the source models.</summary>
 public enum LossKind { CrossEntropy, MarginMetricSoftmax }
 

@@ -39,17 +39,11 @@ static class SweepCommand
                 Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Merge = parse.GetValue(merge)!,
                 EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
             };
-            var sweep = new ProtocolSweep(template, parse.GetValue(methods)!.Select(ParseMethod).ToList(), domains, parse.GetValue(seeds)!);
+            var sweep = new ProtocolSweep(template, parse.GetValue(methods)!.Select(m => TrainingMethodNames.Parse(m, "--methods")).ToList(), domains, parse.GetValue(seeds)!);
             return Run(sweep, template.OutDir);
         });
         return command;
     }
-
-    static TrainingMethod ParseMethod(string name) => name switch
-    {
-        "ham" => TrainingMethod.Ham, "erm" => TrainingMethod.Erm, "per-source" => TrainingMethod.PerSource,
-        _ => throw new ArgumentException($"--methods takes ham, erm and per-source, got '{name}'"),
-    };
 
     static int Run(ProtocolSweep sweep, string outDir)
     {

@@ -38,11 +38,7 @@ static class TrainCommand
         command.SetAction(parse => Run(new TrainingOptions
         {
             DataDir = parse.GetValue(data)!, TestDomain = parse.GetValue(testDomain)!, ModelPath = parse.GetValue(model)!, OutDir = parse.GetValue(output)!,
-            Method = parse.GetValue(method) switch
-            {
-                "ham" => TrainingMethod.Ham, "erm" => TrainingMethod.Erm, "per-source" => TrainingMethod.PerSource,
-                var m => throw new ArgumentException($"--method must be ham, erm or per-source, got '{m}'"),
-            },
+            Method = TrainingMethodNames.Parse(parse.GetValue(method)!, "--method"),
             Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Lambda = parse.GetValue(lambda),
             Trim = parse.GetValue(trim), Beta = parse.GetValue(beta),
             Sae = parse.GetValue(sae) switch { "on" => true, "off" => false, var s => throw new ArgumentException($"--sae must be on or off, got '{s}'") },
