@@ -1,3 +1,4 @@
+using Ham.Data.Datasets;
 using Ham.Training;
 
 namespace Ham.Experiments;
@@ -39,6 +40,10 @@ public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<Train
     /// <summary>Trains every run not done yet; <paramref name="progress"/> gets (run index, run count, run, step).</summary>
     public void Run(string outDir, Action<int, int, TrainingOptions, int>? progress = null)
     {
+        // A misspelt domain fails now, not after the runs before it have trained.
+        var domains = DomainDataset.Open(Template.DataDir).Domains.Select(d => d.Name).ToList();
+        if (TestDomains.Except(domains).ToList() is { Count: > 0 } unknown)
+            throw new ArgumentException($"test domain {string.Join(", ", unknown.Select(d => $"'{d}'"))} is not in {Template.DataDir} (its domains: {string.Join(", ", domains)})");
         var runs = Runs(outDir);
         for (int i = 0; i < runs.Count; i++)
         {

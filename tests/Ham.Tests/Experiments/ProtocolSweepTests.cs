@@ -12,16 +12,27 @@ public class ProtocolSweepTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    TrainingOptions Template => new()
+    {
+        DataDir = SharedData.Path("data", "PACS-mini"), TestDomain = "sketch", OutDir = _dir,
+        ModelPath = SharedData.Path("fixtures", "clip", "vit-tiny", "openai.safetensors"),
+        Steps = 1, Batch = 2, EvalEvery = 1, Merge = "ties",
+    };
+
+    [Fact]
+    public void AnUnknownTestDomainFailsBeforeAnyRunTrains()
+    {
+        var sweep = new ProtocolSweep(Template, [TrainingMethod.Erm], ["sketch", "sketches"], [41]);
+        var error = Assert.Throws<ArgumentException>(() => sweep.Run(_dir));
+        Assert.Contains("'sketches'", error.Message);
+        Assert.Contains("art_painting, cartoon, photo, sketch", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir));
+    }
+
     [Fact]
     public void EveryMethodDomainAndSeedRunsOnceIntoItsFolderAndTheTableCountsThem()
     {
-        var template = new TrainingOptions
-        {
-            DataDir = SharedData.Path("data", "PACS-mini"), TestDomain = "sketch", OutDir = _dir,
-            ModelPath = SharedData.Path("fixtures", "clip", "vit-tiny", "openai.safetensors"),
-            Steps = 1, Batch = 2, EvalEvery = 1, Merge = "ties",
-        };
-        var sweep = new ProtocolSweep(template, [TrainingMethod.Erm, TrainingMethod.PerSource], ["sketch", "photo"], [41, 42]);
+        var sweep = new ProtocolSweep(Template, [TrainingMethod.Erm, TrainingMethod.PerSource], ["sketch", "photo"], [41, 42]);
         sweep.Run(_dir);
 
         var runs = sweep.Runs(_dir);
