@@ -7,7 +7,7 @@ namespace Ham.Experiments;
 /// DomainBed's protocol as HAM reports it (DESIGN.md, "Protocol"; Gulrajani and Lopez-Paz 2021):
 /// every domain in turn is the test domain, and every method is trained once per seed, the seed
 /// being both the split's trial seed (which 20% of each source is held out) and the training seed
-/// (batches and augmentation). Runs go to OUT/&lt;method&gt;/&lt;test domain&gt;/seed&lt;N&gt;; a run with
+/// (batches and augmentation). Runs go to &lt;Template.OutDir&gt;/&lt;method&gt;/&lt;test domain&gt;/seed&lt;N&gt;; a run with
 /// results.json is done and skipped, a run with a checkpoint is resumed, so a killed sweep is
 /// continued by starting it again.
 /// </summary>
@@ -25,26 +25,26 @@ public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<Train
     };
 
     /// <summary>Every run of the sweep, in the order it trains them (method, then test domain, then seed).</summary>
-    public IReadOnlyList<TrainingOptions> Runs(string outDir) =>
+    public IReadOnlyList<TrainingOptions> Runs() =>
         (from method in Methods
          from test in TestDomains
          from seed in Seeds
          select Template with
          {
              Method = method, TestDomain = test, Seed = seed, TrialSeed = seed,
-             OutDir = Path.Combine(outDir, MethodFolder(method), test, $"seed{seed}"),
+             OutDir = Path.Combine(Template.OutDir, MethodFolder(method), test, $"seed{seed}"),
          }).ToList();
 
     public static bool IsDone(TrainingOptions run) => File.Exists(Path.Combine(run.OutDir, "results.json"));
 
     /// <summary>Trains every run not done yet; <paramref name="progress"/> gets (run index, run count, run, step).</summary>
-    public void Run(string outDir, Action<int, int, TrainingOptions, int>? progress = null)
+    public void Run(Action<int, int, TrainingOptions, int>? progress = null)
     {
         // A misspelt domain fails now, not after the runs before it have trained.
         var domains = DomainDataset.Open(Template.DataDir).Domains.Select(d => d.Name).ToList();
         if (TestDomains.Except(domains).ToList() is { Count: > 0 } unknown)
             throw new ArgumentException($"test domain {string.Join(", ", unknown.Select(d => $"'{d}'"))} is not in {Template.DataDir} (its domains: {string.Join(", ", domains)})");
-        var runs = Runs(outDir);
+        var runs = Runs();
         for (int i = 0; i < runs.Count; i++)
         {
             var run = runs[i];

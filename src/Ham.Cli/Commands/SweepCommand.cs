@@ -40,25 +40,25 @@ static class SweepCommand
                 EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
             };
             var sweep = new ProtocolSweep(template, parse.GetValue(methods)!.Select(m => TrainingMethodNames.Parse(m, "--methods")).ToList(), domains, parse.GetValue(seeds)!);
-            return Run(sweep, template.OutDir);
+            return Run(sweep);
         });
         return command;
     }
 
-    static int Run(ProtocolSweep sweep, string outDir)
+    static int Run(ProtocolSweep sweep)
     {
-        int total = sweep.Runs(outDir).Count;
+        int total = sweep.Runs().Count;
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"{total} runs", maxValue: total * (double)sweep.Template.Steps);
-                sweep.Run(outDir, (index, count, run, step) =>
+                sweep.Run((index, count, run, step) =>
                 {
                     task.Value = index * (double)run.Steps + step;
                     task.Description = $"run {index + 1}/{count}: {sweep.MethodFolder(run.Method)}, test {run.TestDomain}, seed {run.Seed}";
                 });
                 task.Value = task.MaxValue;
             });
-        return ReportCommand.Report(outDir);
+        return ReportCommand.Report(sweep.Template.OutDir);
     }
 }

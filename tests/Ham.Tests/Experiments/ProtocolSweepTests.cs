@@ -23,7 +23,7 @@ public class ProtocolSweepTests : IDisposable
     public void AnUnknownTestDomainFailsBeforeAnyRunTrains()
     {
         var sweep = new ProtocolSweep(Template, [TrainingMethod.Erm], ["sketch", "sketches"], [41]);
-        var error = Assert.Throws<ArgumentException>(() => sweep.Run(_dir));
+        var error = Assert.Throws<ArgumentException>(() => sweep.Run());
         Assert.Contains("'sketches'", error.Message);
         Assert.Contains("art_painting, cartoon, photo, sketch", error.Message);
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
@@ -33,9 +33,9 @@ public class ProtocolSweepTests : IDisposable
     public void EveryMethodDomainAndSeedRunsOnceIntoItsFolderAndTheTableCountsThem()
     {
         var sweep = new ProtocolSweep(Template, [TrainingMethod.Erm, TrainingMethod.PerSource], ["sketch", "photo"], [41, 42]);
-        sweep.Run(_dir);
+        sweep.Run();
 
-        var runs = sweep.Runs(_dir);
+        var runs = sweep.Runs();
         Assert.Equal(8, runs.Count);
         Assert.All(runs, r => Assert.True(ProtocolSweep.IsDone(r), r.OutDir));
         Assert.True(File.Exists(Path.Combine(_dir, "per-source-ties", "photo", "seed42", "results.json")));
@@ -45,7 +45,7 @@ public class ProtocolSweepTests : IDisposable
 
         // Started again, it trains nothing.
         var written = runs.Select(r => File.GetLastWriteTimeUtc(Path.Combine(r.OutDir, "results.json"))).ToList();
-        sweep.Run(_dir);
+        sweep.Run();
         Assert.Equal(written, runs.Select(r => File.GetLastWriteTimeUtc(Path.Combine(r.OutDir, "results.json"))));
 
         var (code, output) = ConsoleCapture.Run("report", _dir);
