@@ -53,8 +53,8 @@ public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<Train
                 progress?.Invoke(i, runs.Count, run, run.Steps);
                 continue;
             }
-            bool started = Directory.Exists(Path.Combine(run.OutDir, "checkpoint")) || Directory.Exists(Path.Combine(run.OutDir, "checkpoint.old"));
-            using var trainer = new LockstepTrainer(run with { Resume = started });
+            // --resume starts afresh where no checkpoint was saved yet, and continues where one was.
+            using var trainer = new LockstepTrainer(run with { Resume = true });
             trainer.Run((step, _) => progress?.Invoke(i, runs.Count, run, step));
         }
     }

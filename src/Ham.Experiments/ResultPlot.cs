@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Ham.Training;
 
 namespace Ham.Experiments;
 
@@ -9,7 +9,6 @@ namespace Ham.Experiments;
 /// </summary>
 public static class ResultPlot
 {
-    static readonly string[] Colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
     const int Height = 380, Left = 50, Right = 170, Top = 40, Bottom = 50, GroupWidth = 110;
 
     /// <summary>The y pixel of an accuracy in % (Top at 100, Height - Bottom at 0).</summary>
@@ -20,10 +19,7 @@ public static class ResultPlot
         var groups = table.Domains.Append("Avg").ToList();
         int width = Left + GroupWidth * groups.Count + Right;
         double barWidth = (GroupWidth - 20.0) / table.Methods.Count;
-        var svg = new StringBuilder();
-        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        svg.Append($"<rect width=\"{width}\" height=\"{Height}\" fill=\"white\"/>\n");
-        svg.Append($"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">{Escape(title)}</text>\n");
+        var svg = SvgStyle.Open(width, Height, title);
         for (int percent = 0; percent <= 100; percent += 20)
         {
             svg.Append($"<line x1=\"{Left}\" y1=\"{F(Y(percent))}\" x2=\"{width - Right}\" y2=\"{F(Y(percent))}\" stroke=\"#ddd\"/>\n");
@@ -33,7 +29,7 @@ public static class ResultPlot
         for (int g = 0; g < groups.Count; g++)
         {
             double x0 = Left + GroupWidth * g + 10;
-            svg.Append($"<text x=\"{F(x0 + (GroupWidth - 20) / 2.0)}\" y=\"{Height - Bottom + 18}\" text-anchor=\"middle\">{Escape(groups[g])}</text>\n");
+            svg.Append($"<text x=\"{F(x0 + (GroupWidth - 20) / 2.0)}\" y=\"{Height - Bottom + 18}\" text-anchor=\"middle\">{SvgStyle.Escape(groups[g])}</text>\n");
             for (int m = 0; m < table.Methods.Count; m++)
             {
                 string method = table.Methods[m];
@@ -42,7 +38,7 @@ public static class ResultPlot
                     : table.Cell(method, groups[g]) is { } cell ? (cell.Mean, cell.StandardError) : ((double?)null, 0.0);
                 if (mean is not { } value) continue;
                 double x = x0 + m * barWidth, centre = x + barWidth / 2;
-                svg.Append($"<rect class=\"bar\" x=\"{F(x)}\" y=\"{F(Y(value))}\" width=\"{F(barWidth - 2)}\" height=\"{F(Y(0) - Y(value))}\" fill=\"{Colours[m % Colours.Length]}\"><title>{Escape(method)}, {Escape(groups[g])}: {F(value)}</title></rect>\n");
+                svg.Append($"<rect class=\"bar\" x=\"{F(x)}\" y=\"{F(Y(value))}\" width=\"{F(barWidth - 2)}\" height=\"{F(Y(0) - Y(value))}\" fill=\"{SvgStyle.Colour(m)}\"><title>{SvgStyle.Escape(method)}, {SvgStyle.Escape(groups[g])}: {F(value)}</title></rect>\n");
                 if (error > 0)
                     svg.Append($"<line x1=\"{F(centre)}\" y1=\"{F(Y(value + error))}\" x2=\"{F(centre)}\" y2=\"{F(Y(value - error))}\" stroke=\"black\"/>\n");
             }
@@ -51,14 +47,12 @@ public static class ResultPlot
         for (int m = 0; m < table.Methods.Count; m++)
         {
             int y = Top + 10 + 18 * m;
-            svg.Append($"<rect x=\"{width - Right + 10}\" y=\"{y - 6}\" width=\"12\" height=\"12\" fill=\"{Colours[m % Colours.Length]}\"/>\n");
-            svg.Append($"<text x=\"{width - Right + 28}\" y=\"{y}\" dominant-baseline=\"middle\">{Escape(table.Methods[m])}</text>\n");
+            svg.Append($"<rect x=\"{width - Right + 10}\" y=\"{y - 6}\" width=\"12\" height=\"12\" fill=\"{SvgStyle.Colour(m)}\"/>\n");
+            svg.Append($"<text x=\"{width - Right + 28}\" y=\"{y}\" dominant-baseline=\"middle\">{SvgStyle.Escape(table.Methods[m])}</text>\n");
         }
         svg.Append("</svg>\n");
         return svg.ToString();
     }
 
     static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
-
-    static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

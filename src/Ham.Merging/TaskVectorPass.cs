@@ -31,11 +31,10 @@ internal static class TaskVectorPass
     /// kernel that <paramref name="kernelFor"/> makes for the tensor's memory (entry j of the
     /// tensor at element j of that address).
     /// </summary>
-    public static unsafe Tensor Produce(MergeInputs inputs, string name, Func<nint, ITaskVectorKernel> kernelFor, Func<int, string, Tensor>? deltaOf = null)
+    public static Tensor Produce(MergeInputs inputs, string name, Func<nint, ITaskVectorKernel> kernelFor, Func<int, string, Tensor>? deltaOf = null)
     {
         var output = Tensor.Empty(inputs.Reference.Describe(name).Shape, inputs.ComputeDType(name));
-        var address = (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output.MutableBytes));
-        Run(inputs, name, kernelFor(address), deltaOf);
+        Run(inputs, name, kernelFor(output.DataAddress), deltaOf);
         return output;
     }
 

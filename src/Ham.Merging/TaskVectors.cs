@@ -103,7 +103,7 @@ internal sealed unsafe class TaskVectors<T> : IDisposable where T : unmanaged, I
     {
         var owned = tensor.To(Device.CPU, Tensor.DTypeOf<T>()).Contiguous().DetachFromScope();
         _owned.Add(owned);
-        return (T*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(owned.Bytes));
+        return (T*)owned.DataAddress;
     }
 
     /// <summary>Frees the converted copies.</summary>

@@ -171,29 +171,31 @@ public sealed unsafe partial class Tensor : IDisposable
         fixed (byte* p = destination) Api.Check(Api.ham_to_buffer(Handle, p, destination.Length));
     }
 
-    /// <summary>The memory of a contiguous CPU tensor, valid while the tensor lives.</summary>
-    public ReadOnlySpan<byte> Bytes
+    /// <summary>
+    /// The address of a contiguous CPU tensor's first element, valid while the tensor lives: the
+    /// one way C# reaches a tensor's memory (<see cref="Bytes"/>, <see cref="MutableBytes"/>, kernels
+    /// that write a tensor in place).
+    /// </summary>
+    public nint DataAddress
     {
         get
         {
+            if (!IsContiguous) throw new InvalidOperationException("the memory of a non-contiguous tensor (call Contiguous() first)");
             Api.Check(Api.ham_data_ptr(Handle, out IntPtr p));
-            return new ReadOnlySpan<byte>((void*)p, checked((int)(NumEl * DType.ElementSize())));
+            return p;
         }
     }
+
+    /// <summary>The memory of a contiguous CPU tensor, valid while the tensor lives.</summary>
+    public ReadOnlySpan<byte> Bytes => new((void*)DataAddress, ByteLength);
 
     /// <summary>
     /// The writable memory of a contiguous CPU tensor, valid while the tensor lives: lets C# code
     /// fill a new tensor (from <see cref="Empty"/>) in place instead of building an array and copying it.
     /// </summary>
-    public Span<byte> MutableBytes
-    {
-        get
-        {
-            if (!IsContiguous) throw new InvalidOperationException("writable memory of a non-contiguous tensor (call Contiguous() first)");
-            Api.Check(Api.ham_data_ptr(Handle, out IntPtr p));
-            return new Span<byte>((void*)p, checked((int)(NumEl * DType.ElementSize())));
-        }
-    }
+    public Span<byte> MutableBytes => new((void*)DataAddress, ByteLength);
+
+    int ByteLength => checked((int)(NumEl * DType.ElementSize()));
 
     /// <summary><see cref="MutableBytes"/> as elements of type <typeparamref name="T"/>, which must be the tensor's dtype.</summary>
     public Span<T> DataSpan<T>() where T : unmanaged

@@ -178,9 +178,9 @@ public sealed class LockstepTrainer : IDisposable
     {
         using var noGrad = LibTorch.NoGrad();
         using var scope = new DisposeScope();
-        model.Encoder.Eval();
+        if (_options.TrainBatchNorm) model.Encoder.Eval();
         var confidence = batches.Select(b => SourceEnrichment.MaxProbability(_loss.Logits(ClipModel.Normalize(model.Encoder.Forward(b.Images))))).ToList();
-        model.Encoder.Train(_options.TrainBatchNorm);
+        if (_options.TrainBatchNorm) model.Encoder.Train();
         return SourceEnrichment.SelectFor(i, confidence);
     }
 
@@ -252,11 +252,12 @@ public sealed class LockstepTrainer : IDisposable
         // The delivered sources and model: the historical averages when averaging is part of the
         // method, else the final weights; both variants are scored either way.
         var deliveredSources = _options.UsesAverage ? averaged : trained;
+        var textTower = TextTower();
         Directory.CreateDirectory(Path.Combine(dir, "sources"));
         if (_options.Method != TrainingMethod.Erm)
             for (int i = 0; i < _models.Count; i++)
-                SaveClip(Path.Combine(dir, "sources", $"{_models[i].Name}.safetensors"), deliveredSources[i]);
-        SaveClip(Path.Combine(dir, "model.safetensors"), _options.UsesAverage ? historical : final);
+                SaveClip(Path.Combine(dir, "sources", $"{_models[i].Name}.safetensors"), textTower, deliveredSources[i]);
+        SaveClip(Path.Combine(dir, "model.safetensors"), textTower, _options.UsesAverage ? historical : final);
 
         var historicalAccuracy = Evaluate(historical);
         var finalAccuracy = Evaluate(final);
@@ -284,12 +285,17 @@ public sealed class LockstepTrainer : IDisposable
         return results;
     }
 
-    /// <summary>A full OpenAI-named CLIP: the checkpoint's text tower and logit scale with this vision encoder.</summary>
-    void SaveClip(string path, IReadOnlyDictionary<string, Tensor> visual)
+    /// <summary>
+    /// The checkpoint's tensors outside the vision tower (text tower, logit scale) in fp32, read
+    /// back from its file once for all the models a run saves: the trainer does not keep them.
+    /// </summary>
+    Dictionary<string, Tensor> TextTower() => ClipCheckpoint.ReadStateDict(_options.ModelPath)
+        .Where(p => !p.Key.StartsWith("visual.")).ToDictionary(p => p.Key, p => p.Value.To(DType.Float32));
+
+    /// <summary>A full OpenAI-named CLIP: <paramref name="textTower"/> with this vision encoder.</summary>
+    void SaveClip(string path, IReadOnlyDictionary<string, Tensor> textTower, IReadOnlyDictionary<string, Tensor> visual)
     {
-        using var scope = new DisposeScope();
-        var full = ClipCheckpoint.ReadStateDict(_options.ModelPath).Where(p => !p.Key.StartsWith("visual."))
-            .ToDictionary(p => p.Key, p => p.Value.To(DType.Float32));
+        var full = textTower.ToDictionary(p => p.Key, p => p.Value);
         foreach (var (name, tensor) in visual) full["visual." + name] = tensor;
         SafetensorsWriter.Save(path, full, new Dictionary<string, string> { ["ham.method"] = _options.Method.ToString().ToLowerInvariant() });
     }

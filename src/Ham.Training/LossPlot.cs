@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Ham.Training;
 
@@ -9,24 +8,19 @@ namespace Ham.Training;
 /// </summary>
 static class LossPlot
 {
-    static readonly string[] Colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
-
     public static string Svg(IReadOnlyDictionary<string, List<(int Step, double Loss)>> curves, string title)
     {
         const int width = 640, height = 400, left = 60, right = 150, top = 40, bottom = 50;
         var smoothed = curves.ToDictionary(c => c.Key, c => Smooth(c.Value));
         var points = smoothed.Values.SelectMany(c => c).ToList();
-        double stepTick = NiceTick(points.Count == 0 ? 1 : points.Max(p => p.Step));
-        double lossTick = NiceTick(points.Count == 0 ? 1 : points.Max(p => p.Loss));
-        double maxStep = stepTick * Math.Max(1, Math.Ceiling(points.Count == 0 ? 1 : points.Max(p => p.Step) / stepTick));
-        double maxLoss = lossTick * Math.Max(1, Math.Ceiling((points.Count == 0 ? 1 : points.Max(p => p.Loss)) / lossTick));
+        double lastStep = points.Count == 0 ? 1 : points.Max(p => p.Step), highestLoss = points.Count == 0 ? 1 : points.Max(p => p.Loss);
+        double stepTick = NiceTick(lastStep), lossTick = NiceTick(highestLoss);
+        double maxStep = stepTick * Math.Max(1, Math.Ceiling(lastStep / stepTick));
+        double maxLoss = lossTick * Math.Max(1, Math.Ceiling(highestLoss / lossTick));
         string X(double step) => F(left + step / maxStep * (width - left - right));
         string Y(double loss) => F(height - bottom - loss / maxLoss * (height - top - bottom));
 
-        var svg = new StringBuilder();
-        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        svg.Append($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n");
-        svg.Append($"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">{Escape(title)}</text>\n");
+        var svg = SvgStyle.Open(width, height, title);
         svg.Append($"<line x1=\"{left}\" y1=\"{height - bottom}\" x2=\"{width - right}\" y2=\"{height - bottom}\" stroke=\"black\"/>\n");
         svg.Append($"<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{height - bottom}\" stroke=\"black\"/>\n");
         for (double step = 0; step <= maxStep + stepTick / 2; step += stepTick)
@@ -38,11 +32,11 @@ static class LossPlot
         int index = 0;
         foreach (var (source, curve) in smoothed)
         {
-            string colour = Colours[index % Colours.Length];
+            string colour = SvgStyle.Colour(index);
             svg.Append($"<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"1.5\" points=\"{string.Join(" ", curve.Select(p => $"{X(p.Step)},{Y(p.Loss)}"))}\"/>\n");
             int legendY = top + 10 + 18 * index;
             svg.Append($"<line x1=\"{width - right + 10}\" y1=\"{legendY}\" x2=\"{width - right + 30}\" y2=\"{legendY}\" stroke=\"{colour}\" stroke-width=\"2\"/>\n");
-            svg.Append($"<text x=\"{width - right + 36}\" y=\"{legendY}\" dominant-baseline=\"middle\">{Escape(source)}</text>\n");
+            svg.Append($"<text x=\"{width - right + 36}\" y=\"{legendY}\" dominant-baseline=\"middle\">{SvgStyle.Escape(source)}</text>\n");
             index++;
         }
         svg.Append("</svg>\n");
@@ -71,6 +65,4 @@ static class LossPlot
     }
 
     static string F(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
-
-    static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

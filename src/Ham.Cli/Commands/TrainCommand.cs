@@ -41,8 +41,8 @@ static class TrainCommand
             Method = TrainingMethodNames.Parse(parse.GetValue(method)!, "--method"),
             Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Lambda = parse.GetValue(lambda),
             Trim = parse.GetValue(trim), Beta = parse.GetValue(beta),
-            Sae = parse.GetValue(sae) switch { "on" => true, "off" => false, var s => throw new ArgumentException($"--sae must be on or off, got '{s}'") },
-            Average = parse.GetValue(average) switch { null => null, "on" => true, "off" => false, var a => throw new ArgumentException($"--average must be on or off, got '{a}'") },
+            Sae = OnOff(parse.GetValue(sae)!, "--sae"),
+            Average = parse.GetValue(average) is { } a ? OnOff(a, "--average") : null,
             Merge = parse.GetValue(merge)!,
             Loss = parse.GetValue(loss) switch { "ce" => LossKind.CrossEntropy, "mms" => LossKind.MarginMetricSoftmax, var l => throw new ArgumentException($"--loss must be ce or mms, got '{l}'") },
             Margin = parse.GetValue(margin), ImageSize = parse.GetValue(imageSize), Seed = parse.GetValue(seed), TrialSeed = parse.GetValue(trialSeed),
@@ -52,6 +52,11 @@ static class TrainCommand
         }));
         return command;
     }
+
+    static bool OnOff(string value, string option) => value switch
+    {
+        "on" => true, "off" => false, _ => throw new ArgumentException($"{option} must be on or off, got '{value}'"),
+    };
 
     static int Run(TrainingOptions options)
     {

@@ -15,7 +15,7 @@ public static class InputResolution
     /// <summary>The config of the same model at <paramref name="size"/> px; an error when the tower cannot take that size.</summary>
     public static ClipConfig Change(ClipConfig config, int size)
     {
-        int stride = config.IsVisionTransformer ? config.PatchSize : 32;
+        int stride = GridStride(config);
         if (size < stride || size % stride != 0)
             throw new ArgumentException($"image size {size} px: this {(config.IsVisionTransformer ? "ViT" : "ModifiedResNet")} needs a positive multiple of {stride} px");
         return config with { ImageResolution = size };
@@ -27,15 +27,17 @@ public static class InputResolution
     /// </summary>
     public static Dictionary<string, Tensor> Resample(IReadOnlyDictionary<string, Tensor> visual, ClipConfig config, int size)
     {
-        var target = Change(config, size);
+        Change(config, size);
         string name = config.IsVisionTransformer ? "positional_embedding" : "attnpool.positional_embedding";
-        int stride = config.IsVisionTransformer ? config.PatchSize : 32;
-        var resized = visual.ToDictionary(p => p.Key, p => p.Value);
         if (!visual.TryGetValue(name, out var positions))
             throw new ArgumentException($"visual state has no '{name}' to resample");
-        resized[name] = ResampleGrid(positions, config.ImageResolution / stride, target.ImageResolution / stride);
+        var resized = visual.ToDictionary(p => p.Key, p => p.Value);
+        resized[name] = ResampleGrid(positions, config.ImageResolution / GridStride(config), size / GridStride(config));
         return resized;
     }
+
+    /// <summary>Pixels per position of the grid: the patch of a ViT, the 32x downsampling of a ModifiedResNet.</summary>
+    static int GridStride(ClipConfig config) => config.IsVisionTransformer ? config.PatchSize : 32;
 
     /// <summary>(1 + g^2, width) -> (1 + G^2, width), in the input's dtype.</summary>
     public static Tensor ResampleGrid(Tensor positions, long from, long to)

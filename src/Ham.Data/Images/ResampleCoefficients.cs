@@ -24,6 +24,8 @@ sealed class ResampleCoefficients
         Taps = taps;
         Start = start;
         Weights = weights;
+        FirstInput = start.Min();
+        EndInput = start.Max() + taps;
     }
 
     public int Taps { get; }
@@ -37,10 +39,10 @@ sealed class ResampleCoefficients
     public int OutSize => Start.Length;
 
     /// <summary>The first input any output reads.</summary>
-    public int FirstInput => Start.Min();
+    public int FirstInput { get; }
 
     /// <summary>One past the last input any output reads.</summary>
-    public int EndInput => Start.Max() + Taps;
+    public int EndInput { get; }
 
     /// <summary>
     /// Pillow's coefficients for resizing <paramref name="inSize"/> to <paramref name="outSize"/>;

@@ -120,12 +120,13 @@ sealed class BatchPipeline : IDisposable
         RgbImage? image = null; // the batch's decode buffer, reused while the images have one size (transforms only read it)
         try
         {
+            var batch = pixels.DataSpan<float>();
             for (int k = 0; k < indices.Length; k++)
             {
                 var item = images[indices[k]];
                 image = ImageCodec.Read(item.Path, reuse: image);
                 using var generator = transform.IsRandom ? new Generator(LoaderSeeds.Of(seed, LoaderSeeds.AugmentationStream, b * batchSize + k)) : null;
-                transform.ApplyInto(image, generator, pixels.DataSpan<float>().Slice(k * sampleFloats, sampleFloats));
+                transform.ApplyInto(image, generator, batch.Slice(k * sampleFloats, sampleFloats));
                 labels[k] = item.Label;
             }
         }

@@ -29,6 +29,24 @@ public class ProtocolSweepTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
     }
 
+    /// <summary>
+    /// A sweep killed inside a run continues that run from its checkpoint: started again with other
+    /// options it is refused as a resume would be, and with the same options it finishes.
+    /// </summary>
+    [Fact]
+    public void AKilledSweepResumesTheRunItWasIn()
+    {
+        var template = Template with { Steps = 2, CheckpointEvery = 1, EvalEvery = 2 };
+        var killed = new ProtocolSweep(template with { StopAfter = 1 }, [TrainingMethod.Erm], ["sketch"], [41]);
+        killed.Run();
+        var run = killed.Runs()[0];
+        Assert.False(ProtocolSweep.IsDone(run));
+        var changed = new ProtocolSweep(template with { LearningRate = 1e-3 }, [TrainingMethod.Erm], ["sketch"], [41]);
+        Assert.Contains("LearningRate", Assert.Throws<ArgumentException>(() => changed.Run()).Message);
+        new ProtocolSweep(template, [TrainingMethod.Erm], ["sketch"], [41]).Run();
+        Assert.True(ProtocolSweep.IsDone(run));
+    }
+
     [Fact]
     public void EveryMethodDomainAndSeedRunsOnceIntoItsFolderAndTheTableCountsThem()
     {
