@@ -31,6 +31,9 @@ public enum LossKind { CrossEntropy, MarginMetricSoftmax }
 /// </summary>
 public sealed record TrainingOptions
 {
+    /// <summary>Every default, the required paths left empty: what command-line flags default to.</summary>
+    public static TrainingOptions Defaults { get; } = new() { DataDir = "", TestDomain = "", ModelPath = "", OutDir = "" };
+
     public required string DataDir { get; init; }
     public required string TestDomain { get; init; }
     public required string ModelPath { get; init; }

@@ -15,30 +15,19 @@ static class SweepCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "dataset folder: DIR/<domain>/<class>/<image>", Required = true };
-        var model = new Option<string>("--model") { Description = "starting CLIP checkpoint", Required = true };
+        var flags = new TrainingFlags();
         var output = new Option<string>("--out") { Description = "sweep folder (OUT/<method>/<test domain>/seed<N>)", Required = true };
         var methods = new Option<string[]>("--methods") { Description = "ham, erm, per-source", DefaultValueFactory = _ => ["ham", "erm", "per-source"], AllowMultipleArgumentsPerToken = true };
         var testDomains = new Option<string[]>("--test-domains") { Description = "default: every domain in turn", AllowMultipleArgumentsPerToken = true };
         var seeds = new Option<int[]>("--seeds") { Description = "trial and training seeds", DefaultValueFactory = _ => [.. ProtocolSweep.PaperSeeds], AllowMultipleArgumentsPerToken = true };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 1000 };
-        var batch = new Option<int>("--batch") { Description = "images per source per step", DefaultValueFactory = _ => 24 };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 5e-6 };
-        var merge = new Option<string>("--merge") { Description = "merge method of ham and per-source", DefaultValueFactory = _ => "rhm" };
-        var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 100 };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 100 };
-        var command = new Command("sweep", "Train every method on every test domain with every seed (DomainBed's protocol) and print the results table.")
-            { data, model, output, methods, testDomains, seeds, steps, batch, lr, merge, evalEvery, checkpointEvery };
+        var command = new Command("sweep", "Train every method on every test domain with every seed (DomainBed's protocol) and print the results table.");
+        foreach (var option in (Option[])[flags.Data, flags.Model, output, methods, testDomains, seeds, .. flags.Schedule])
+            command.Options.Add(option);
         command.SetAction(parse =>
         {
-            string dataDir = parse.GetValue(data)!;
+            string dataDir = parse.GetValue(flags.Data)!;
             var domains = parse.GetValue(testDomains) is { Length: > 0 } chosen ? chosen : DomainDataset.Open(dataDir).Domains.Select(d => d.Name).ToArray();
-            var template = new TrainingOptions
-            {
-                DataDir = dataDir, ModelPath = parse.GetValue(model)!, TestDomain = domains[0], OutDir = parse.GetValue(output)!,
-                Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Merge = parse.GetValue(merge)!,
-                EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
-            };
+            var template = flags.Read(parse, domains[0], parse.GetValue(output)!);
             var sweep = new ProtocolSweep(template, parse.GetValue(methods)!.Select(m => TrainingMethodNames.Parse(m, "--methods")).ToList(), domains, parse.GetValue(seeds)!);
             return Run(sweep);
         });

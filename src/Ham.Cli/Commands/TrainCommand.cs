@@ -10,44 +10,36 @@ static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "dataset folder: DIR/<domain>/<class>/<image>", Required = true };
+        var flags = new TrainingFlags();
+        var defaults = TrainingOptions.Defaults;
         var testDomain = new Option<string>("--test-domain") { Description = "the held-out domain", Required = true };
-        var model = new Option<string>("--model") { Description = "starting CLIP checkpoint", Required = true };
         var output = new Option<string>("--out") { Description = "run folder", Required = true };
         var method = new Option<string>("--method") { Description = "ham, erm or per-source", DefaultValueFactory = _ => "ham" };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 1000 };
-        var batch = new Option<int>("--batch") { Description = "images per source per step", DefaultValueFactory = _ => 24 };
-        var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 5e-6 };
-        var lambda = new Option<double>("--lambda") { Description = "OPA sign-loss weight", DefaultValueFactory = _ => 1.0 };
-        var trim = new Option<double>("--trim") { Description = "rhm trim ratio", DefaultValueFactory = _ => 0.2 };
-        var beta = new Option<double>("--beta") { Description = "Beta(beta, beta) historical average", DefaultValueFactory = _ => 0.5 };
+        var lambda = new Option<double>("--lambda") { Description = "OPA sign-loss weight", DefaultValueFactory = _ => defaults.Lambda };
+        var trim = new Option<double>("--trim") { Description = "rhm trim ratio", DefaultValueFactory = _ => defaults.Trim };
+        var beta = new Option<double>("--beta") { Description = "Beta(beta, beta) historical average", DefaultValueFactory = _ => defaults.Beta };
         var sae = new Option<string>("--sae") { Description = "on or off", DefaultValueFactory = _ => "on" };
         var average = new Option<string?>("--average") { Description = "deliver the historical average (on) or the final weights (off); default on for ham, off for erm and per-source" };
-        var merge = new Option<string>("--merge") { Description = "merge method name", DefaultValueFactory = _ => "rhm" };
         var loss = new Option<string>("--loss") { Description = "ce or mms (CLIPood's margin metric softmax)", DefaultValueFactory = _ => "ce" };
-        var margin = new Option<double>("--margin") { DefaultValueFactory = _ => 0.3 };
+        var margin = new Option<double>("--margin") { DefaultValueFactory = _ => defaults.Margin };
         var imageSize = new Option<int>("--image-size") { Description = "train and evaluate at this size (default: the model's); the position grid is resampled bicubically" };
         var seed = new Option<int>("--seed");
         var trialSeed = new Option<int>("--trial-seed");
-        var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 100 };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 100 };
         var batchNorm = new Option<string>("--batch-norm") { Description = "frozen (eval mode, as CLIPood) or train (batch statistics, running statistics updated)", DefaultValueFactory = _ => "frozen" };
         var resume = new Option<bool>("--resume") { Description = "continue from the run folder's checkpoint" };
-        var command = new Command("train", "Train source models (HAM, per-source) or one ERM model and evaluate on the held-out domain.")
-            { data, testDomain, model, output, method, steps, batch, lr, lambda, trim, beta, sae, average, merge, loss, margin, imageSize, seed, trialSeed, evalEvery, checkpointEvery, batchNorm, resume };
-        command.SetAction(parse => Run(new TrainingOptions
+        var command = new Command("train", "Train source models (HAM, per-source) or one ERM model and evaluate on the held-out domain.");
+        foreach (var option in (Option[])[flags.Data, testDomain, flags.Model, output, method, .. flags.Schedule, lambda, trim, beta, sae, average, loss, margin, imageSize, seed, trialSeed, batchNorm, resume])
+            command.Options.Add(option);
+        command.SetAction(parse => Run(flags.Read(parse, parse.GetValue(testDomain)!, parse.GetValue(output)!) with
         {
-            DataDir = parse.GetValue(data)!, TestDomain = parse.GetValue(testDomain)!, ModelPath = parse.GetValue(model)!, OutDir = parse.GetValue(output)!,
             Method = TrainingMethodNames.Parse(parse.GetValue(method)!, "--method"),
-            Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Lambda = parse.GetValue(lambda),
-            Trim = parse.GetValue(trim), Beta = parse.GetValue(beta),
+            Lambda = parse.GetValue(lambda), Trim = parse.GetValue(trim), Beta = parse.GetValue(beta),
             Sae = OnOff(parse.GetValue(sae)!, "--sae"),
             Average = parse.GetValue(average) is { } a ? OnOff(a, "--average") : null,
-            Merge = parse.GetValue(merge)!,
             Loss = parse.GetValue(loss) switch { "ce" => LossKind.CrossEntropy, "mms" => LossKind.MarginMetricSoftmax, var l => throw new ArgumentException($"--loss must be ce or mms, got '{l}'") },
             Margin = parse.GetValue(margin), ImageSize = parse.GetValue(imageSize), Seed = parse.GetValue(seed), TrialSeed = parse.GetValue(trialSeed),
             TrainBatchNorm = parse.GetValue(batchNorm) switch { "frozen" => false, "train" => true, var b => throw new ArgumentException($"--batch-norm must be frozen or train, got '{b}'") },
-            EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery), Resume = parse.GetValue(resume),
+            Resume = parse.GetValue(resume),
             StopAfter = Environment.GetEnvironmentVariable("HAM_STOP_AFTER") is { } stop ? int.Parse(stop) : null,
         }));
         return command;

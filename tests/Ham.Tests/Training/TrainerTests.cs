@@ -91,6 +91,28 @@ public class TrainerTests : IDisposable
         return record.ToJsonString();
     }
 
+    /// <summary>`ham train`'s flags reach the run's options (run.json); flags left out take TrainingOptions' defaults.</summary>
+    [Fact]
+    public void TrainFlagsReachTheRunOptions()
+    {
+        string run = Path.Combine(_dir, "cli");
+        var (code, output) = ConsoleCapture.Run(["train", "--data", SharedData.Path("data", "PACS-mini"), "--test-domain", "photo", "--model", Model,
+            "--out", run, "--method", "per-source", "--steps", "1", "--batch", "2", "--lr", "2e-4", "--merge", "ties", "--eval-every", "1",
+            "--average", "on", "--sae", "off", "--trial-seed", "3"]);
+        Assert.True(code == 0, output);
+        var options = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "run.json")))!["options"]!;
+        Assert.Equal("PerSource", options["Method"]!.GetValue<string>());
+        Assert.Equal(1, options["Steps"]!.GetValue<int>());
+        Assert.Equal(2, options["Batch"]!.GetValue<int>());
+        Assert.Equal(2e-4, options["LearningRate"]!.GetValue<double>());
+        Assert.Equal("ties", options["Merge"]!.GetValue<string>());
+        Assert.True(options["Average"]!.GetValue<bool>());
+        Assert.False(options["Sae"]!.GetValue<bool>());
+        Assert.Equal(3, options["TrialSeed"]!.GetValue<int>());
+        Assert.Equal(TrainingOptions.Defaults.CheckpointEvery, options["CheckpointEvery"]!.GetValue<int>());
+        Assert.Equal(TrainingOptions.Defaults.Beta, options["Beta"]!.GetValue<double>());
+    }
+
     /// <summary>--image-size resamples the position grid (the fixture is 32 px, patch 8) and trains and saves at that size.</summary>
     [Fact]
     public void ImageSizeTrainsAndSavesAtTheRequestedResolution()
