@@ -302,10 +302,39 @@ public sealed unsafe partial class Tensor : IDisposable
     // ---- conversion ----
 
     public Tensor To(DType dtype) => Wrap(Api.ham_to(Handle, (int)dtype, (int)Device.Type, Device.Index, 0, out IntPtr r), r);
-    public Tensor To(Device device) => Wrap(Api.ham_to(Handle, (int)DType, (int)device.Type, device.Index, 0, out IntPtr r), r);
+
+    /// <summary>
+    /// This tensor on <paramref name="device"/> (itself, as a new handle, when it is already there).
+    /// <paramref name="nonBlocking"/> (PyTorch's <c>non_blocking=True</c>): a copy from pinned host
+    /// memory (<see cref="PinMemory"/>) to a CUDA device returns before it completes, ordered on the
+    /// current CUDA stream, so the next batch uploads while this one computes; from pageable memory
+    /// it completes first. Use it for host-to-device copies only: the values of a device-to-host copy
+    /// made without blocking may be read by C# before they have arrived.
+    /// </summary>
+    public Tensor To(Device device, bool nonBlocking = false) =>
+        Wrap(Api.ham_to_device(Handle, (int)device.Type, device.Index, nonBlocking ? 1 : 0, out IntPtr r), r);
+
     public Tensor To(Device device, DType dtype) => Wrap(Api.ham_to(Handle, (int)dtype, (int)device.Type, device.Index, 0, out IntPtr r), r);
     public Tensor Clone() => Wrap(Api.ham_clone(Handle, out IntPtr r), r);
     public Tensor Contiguous() => Wrap(Api.ham_contiguous(Handle, out IntPtr r), r);
+
+    /// <summary>
+    /// A page-locked copy of this CPU tensor, from which <c>To(cuda, nonBlocking: true)</c> copies
+    /// asynchronously. Where CUDA is not available (a CPU-only libtorch, or no GPU) there is no
+    /// copy to speed up: it returns this tensor itself as a new handle, unpinned, rather than failing,
+    /// so a loader may pin unconditionally. Either way the caller owns the returned handle.
+    /// </summary>
+    public Tensor PinMemory() => Wrap(Api.ham_pin_memory(Handle, out IntPtr r), r);
+
+    /// <summary>Whether this tensor's memory is page-locked host memory (never without CUDA).</summary>
+    public bool IsPinned
+    {
+        get
+        {
+            Api.Check(Api.ham_is_pinned(Handle, out int pinned));
+            return pinned != 0;
+        }
+    }
 
     /// <summary>A second managed handle to the same tensor (same storage, same autograd node).</summary>
     public Tensor Alias() => Wrap(Api.ham_alias(Handle, out IntPtr r), r);

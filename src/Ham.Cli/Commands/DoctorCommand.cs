@@ -27,8 +27,8 @@ static class DoctorCommand
         table.AddRow("BLAS (loaded)", Markup.Escape(LoadedBlas()));
         table.AddRow("intra-op threads", LibTorch.Threads.ToString());
         table.AddRow("cores", Environment.ProcessorCount.ToString());
-        int cuda = LibTorch.CudaDeviceCount;
-        table.AddRow("devices", cuda == 0 ? "cpu" : "cpu, " + string.Join(", ", Enumerable.Range(0, cuda).Select(i => $"cuda:{i}")));
+        table.AddRow("CUDA", Devices.CudaBuilt ? $"built in; {Devices.Count(DeviceType.CUDA)} GPU(s) visible" : "not built in (CPU-only libtorch)");
+        table.AddRow("devices", string.Join(", ", Devices.Visible()));
         table.AddRow($"matmul {n}x{n} fp32", $"{gflops:F1} GFLOPS");
         AnsiConsole.Write(table);
         if (LoadedBlas().Contains("libblas.so") && !LoadedBlas().Contains("openblas"))

@@ -115,8 +115,11 @@ public abstract class Module : IDisposable
 
     /// <summary>
     /// Moves floating-point parameters and buffers to a device and dtype in place, keeping each
-    /// tensor's identity (as PyTorch's <c>param.data = ...</c>), so optimizers stay valid.
-    /// Integer buffers move device only.
+    /// tensor's identity (as PyTorch's <c>param.data = ...</c>): the same C# objects, still leaves
+    /// with their requires_grad, so optimizers built over them stay valid. A parameter's .grad
+    /// moves with it, as in PyTorch's Module._apply. Integer buffers move device only. Optimizer
+    /// state already made stays where it is: move a module before its optimizer first steps (or
+    /// loads its state), as with PyTorch.
     /// </summary>
     public Module To(Device device, DType? dtype = null)
     {
@@ -124,7 +127,9 @@ public abstract class Module : IDisposable
         foreach (var t in Parameters().Concat(NamedBuffers().Select(b => b.Tensor)))
         {
             var target = dtype.HasValue && t.DType.IsFloatingPoint() ? dtype.Value : t.DType;
-            if (target != t.DType || t.Device != device) t.SetData(t.Detach().To(device, target));
+            if (target == t.DType && t.Device == device) continue;
+            t.SetData(t.Detach().To(device, target));
+            if (t.Grad is { } grad) t.Grad = grad.To(device, target);
         }
         return this;
     }

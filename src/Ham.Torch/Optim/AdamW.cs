@@ -69,8 +69,8 @@ public sealed class AdamW : Optimizer
             steps[i] = step.ItemLong();
             expAvg[i]?.Dispose();
             expAvgSq[i]?.Dispose();
-            expAvg[i] = state[$"{i}.exp_avg"].Clone().DetachFromScope();
-            expAvgSq[i] = state[$"{i}.exp_avg_sq"].Clone().DetachFromScope();
+            expAvg[i] = StateFor(state[$"{i}.exp_avg"], Parameters[i]);
+            expAvgSq[i] = StateFor(state[$"{i}.exp_avg_sq"], Parameters[i]);
         }
     }
 

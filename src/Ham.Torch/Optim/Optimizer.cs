@@ -2,7 +2,8 @@ namespace Ham.Torch.Optim;
 
 /// <summary>
 /// An optimizer over a fixed list of parameters with a learning rate that a schedule may set
-/// each step. Its state (moments, step counts) can be saved and restored for exact resume.
+/// each step. Its state (moments, step counts) can be saved and restored for exact resume; each
+/// parameter's state lives on that parameter's device, whether made by a step or loaded.
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
@@ -29,6 +30,18 @@ public abstract class Optimizer : IDisposable
     public abstract Dictionary<string, Tensor> StateDict();
 
     public abstract void LoadStateDict(IReadOnlyDictionary<string, Tensor> state);
+
+    /// <summary>
+    /// A copy of saved state for one parameter, placed as state made by a step would be: on the
+    /// parameter's device and, when floating point, in its dtype (as torch.optim's load_state_dict).
+    /// The optimizer owns it.
+    /// </summary>
+    protected static Tensor StateFor(Tensor saved, Tensor parameter)
+    {
+        using var scope = new DisposeScope();
+        var dtype = saved.DType.IsFloatingPoint() ? parameter.DType : saved.DType;
+        return saved.To(parameter.Device, dtype).Clone().DetachFromScope();
+    }
 
     public abstract void Dispose();
 

@@ -57,7 +57,7 @@ public sealed class Sgd : Optimizer
         {
             if (!state.TryGetValue($"{i}.momentum_buffer", out var b)) continue;
             buffers[i]?.Dispose();
-            buffers[i] = b.Clone().DetachFromScope();
+            buffers[i] = StateFor(b, Parameters[i]);
         }
     }
 
