@@ -6,7 +6,7 @@ namespace Ham.Training.Hyperparameters;
 /// <summary>The type of a hyperparameter's value (boxed as double, int, bool or string).</summary>
 public enum HyperparameterKind { Double, Int, Bool, String }
 
-public static class HyperparameterKindNames
+static class HyperparameterKindNames
 {
     /// <summary>"a number", "an integer", "true or false", "a string": how errors and help name a kind.</summary>
     public static string Name(this HyperparameterKind kind) => kind switch
