@@ -1,8 +1,9 @@
 namespace Ham.Data.Splits;
 
 /// <summary>
-/// numpy's legacy <c>np.random.RandomState(seed)</c>, reduced to what DomainBed's splits use:
-/// integer seeding and <c>shuffle</c>. The generator is MT19937 (Matsumoto and Nishimura 1998);
+/// numpy's legacy <c>np.random.RandomState(seed)</c>, reduced to what DomainBed uses: integer
+/// seeding, <c>shuffle</c> (its splits) and the scalar draws of its hyperparameter search
+/// (<c>random_sample</c>, <c>uniform</c>, <c>randint</c>, <c>choice</c>). The generator is MT19937 (Matsumoto and Nishimura 1998);
 /// an integer seed initialises it by <c>init_genrand</c> (numpy's <c>mt19937_seed</c>:
 /// key[0] = seed, key[i] = 1812433253 (key[i-1] xor (key[i-1] >> 30)) + i, mod 2^32). The same seed
 /// gives the same draws as numpy, bit for bit.
@@ -37,23 +38,74 @@ public sealed class LegacyRandomState
     }
 
     /// <summary>
-    /// A uniform integer in [0, max], as numpy's <c>random_interval</c> draws it: mask = the
-    /// smallest all-ones number >= max; draw 32 bits, AND with mask, reject values above max.
+    /// A uniform integer in [0, max], as numpy's <c>random_interval</c> draws it (see <see cref="Masked"/>).
     /// (numpy switches to 64-bit draws for max >= 2^32, which an int never reaches.)
     /// </summary>
     public int Interval(int max)
     {
         if (max < 0) throw new ArgumentOutOfRangeException(nameof(max), max, "must be non-negative");
+        return (int)Masked((uint)max);
+    }
+
+    /// <summary>
+    /// <c>random_sample()</c> (numpy's <c>mt19937_next_double</c>): a double in [0, 1) with 53
+    /// random bits, a = the high 27 bits of one word, b = the high 26 bits of the next,
+    /// (a 2^26 + b) / 2^53.
+    /// </summary>
+    public double RandomSample()
+    {
+        uint a = NextUInt32() >> 5, b = NextUInt32() >> 6;
+        return (a * 67108864.0 + b) / 9007199254740992.0;
+    }
+
+    /// <summary>
+    /// <c>uniform(low, high)</c>: low + (high - low) * <see cref="RandomSample"/>, as numpy's
+    /// <c>random_uniform</c>. Like numpy it accepts high &lt; low and refuses an infinite range.
+    /// </summary>
+    public double Uniform(double low, double high)
+    {
+        double range = high - low;
+        if (!double.IsFinite(range)) throw new ArgumentOutOfRangeException(nameof(high), $"uniform({low}, {high}): high - low must be finite");
+        return low + range * RandomSample();
+    }
+
+    /// <summary>
+    /// <c>randint(low, high)</c>: a uniform integer in [low, high), numpy's legacy default (masked
+    /// rejection sampling): low + <see cref="Masked"/>(high - low - 1). A range of one value draws nothing.
+    /// </summary>
+    public int RandInt(int low, int high)
+    {
+        if (high <= low) throw new ArgumentOutOfRangeException(nameof(high), $"randint({low}, {high}): high must be greater than low");
+        return (int)(low + Masked((uint)((long)high - low - 1)));
+    }
+
+    /// <summary>
+    /// <c>choice(items)</c> with numpy's defaults (replace, p=None): the item at
+    /// <see cref="RandInt"/>(0, n), as legacy <c>RandomState.choice</c> draws its index.
+    /// </summary>
+    public T Choice<T>(IReadOnlyList<T> items)
+    {
+        if (items.Count == 0) throw new ArgumentException("choice needs at least one item", nameof(items));
+        return items[RandInt(0, items.Count)];
+    }
+
+    /// <summary>
+    /// A uniform integer in [0, max] by numpy's masked rejection sampling (<c>random_interval</c>,
+    /// <c>buffered_bounded_masked_uint32</c>): mask = the smallest all-ones number >= max; draw 32
+    /// bits, AND with mask, reject values above max. max = 0 draws nothing.
+    /// </summary>
+    uint Masked(uint max)
+    {
         if (max == 0) return 0;
-        uint mask = (uint)max;
+        uint mask = max;
         mask |= mask >> 1;
         mask |= mask >> 2;
         mask |= mask >> 4;
         mask |= mask >> 8;
         mask |= mask >> 16;
         uint value;
-        while ((value = NextUInt32() & mask) > (uint)max) { }
-        return (int)value;
+        while ((value = NextUInt32() & mask) > max) { }
+        return value;
     }
 
     /// <summary>

@@ -1,0 +1,61 @@
+using Ham.Merging;
+
+namespace Ham.Training.Hyperparameters;
+
+/// <summary>
+/// Each algorithm's own hyperparameters, one entry per algorithm: the registry's data (the
+/// algorithm-specific blocks of DomainBed's hparams_registry.py). A new algorithm adds its entry
+/// here; the backbone's common ones are added by <see cref="HyperparameterSpace"/>. A
+/// hyperparameter several algorithms share is declared once, so it draws the same value in each.
+/// </summary>
+public static class AlgorithmHyperparameters
+{
+    // HAM (the paper's search: lambda in {0.1, 0.5, 1.0}, trim ratio r in {0.2, 0.4, 0.6, 0.8}).
+    static readonly Hyperparameter Lambda = Hyperparameter.Double("lambda", 1.0, SearchDistribution.Choice(0.1, 0.5, 1.0), NumericRange.NonNegative,
+        "weight of OPA's sign-alignment loss");
+    static readonly Hyperparameter Trim = Hyperparameter.Double("trim", 0.2, SearchDistribution.Choice(0.2, 0.4, 0.6, 0.8), NumericRange.UnitInterval,
+        "fraction of each source's update entries the merge drops by magnitude (RHM's r)");
+    static readonly Hyperparameter Beta = Hyperparameter.Double("beta", 0.5, SearchDistribution.Fixed, NumericRange.Positive,
+        "Beta(beta, beta) step weights of the historical (moving) average");
+    static readonly Hyperparameter Sae = Hyperparameter.Bool("sae", true, "SAE's source enrichment of each source's batch");
+    static readonly Hyperparameter Opa = Hyperparameter.String("opa", "layer-dot", ["layer-dot", "elementwise", "leave-one-out"],
+        "how OPA compares a source's update with the consensus");
+    static readonly Hyperparameter Merge = Hyperparameter.String("merge", "rhm", MergeMethod.Names, "how the sources' models are merged at the end");
+    static readonly Hyperparameter Averaged = Hyperparameter.Bool("average", true,
+        "deliver the historical average of the weights rather than the last step's");
+    static readonly Hyperparameter FinalWeights = Hyperparameter.Bool("average", false,
+        "deliver the historical average of the weights rather than the last step's");
+
+    // CLIPood (Shu et al. 2023; thuml/CLIPood main.py: --lam 0.3, --beta 0.5, as every domain-shift run in its scripts.sh).
+    static readonly Hyperparameter Margin = Hyperparameter.Double("margin", 0.3, SearchDistribution.Fixed, NumericRange.NonNegative,
+        "margin metric softmax's weight lambda on the class text distances");
+
+    // DomainBed's (hparams_registry.py), names and distributions as there.
+    static readonly Hyperparameter IrmLambda = Hyperparameter.Double("irm_lambda", 1e2, SearchDistribution.LogUniform(10, -1, 5), NumericRange.NonNegative,
+        "weight of the IRM penalty once annealing ends");
+    static readonly Hyperparameter IrmPenaltyAnnealIters = Hyperparameter.Int("irm_penalty_anneal_iters", 500, SearchDistribution.LogUniform(10, 0, 4), NumericRange.NonNegative,
+        "steps with the IRM penalty weighted 1 before irm_lambda applies (Adam is reset then)");
+    static readonly Hyperparameter MmdGamma = Hyperparameter.Double("mmd_gamma", 1.0, SearchDistribution.LogUniform(10, -1, 1), NumericRange.NonNegative,
+        "weight of the feature-distribution penalty (MMD or CORAL)");
+    static readonly Hyperparameter MixupAlpha = Hyperparameter.Double("mixup_alpha", 0.2, SearchDistribution.LogUniform(10, -1, 1), NumericRange.Positive,
+        "mixing weights lam ~ Beta(mixup_alpha, mixup_alpha)");
+
+    static readonly (string Algorithm, Hyperparameter[] Parameters)[] Entries =
+    [
+        ("ham", [Lambda, Trim, Beta, Sae, Opa, Merge, Averaged]),
+        ("per-source", [Merge, Trim, FinalWeights]),
+        ("erm", [FinalWeights]),
+        ("clipood", [Margin, Beta, Averaged]),
+        ("irm", [IrmLambda, IrmPenaltyAnnealIters]),
+        ("coral", [MmdGamma]),
+        ("mmd", [MmdGamma]),
+        ("mixup", [MixupAlpha]),
+    ];
+
+    /// <summary>The registered algorithms, in registration order.</summary>
+    public static IReadOnlyList<string> Names { get; } = Entries.Select(e => e.Algorithm).ToArray();
+
+    public static IReadOnlyList<Hyperparameter> For(string algorithm) =>
+        Entries.FirstOrDefault(e => e.Algorithm == algorithm).Parameters
+        ?? throw new ArgumentException($"unknown algorithm '{algorithm}'; the algorithms are {string.Join(", ", Names)}");
+}
