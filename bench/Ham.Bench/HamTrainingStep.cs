@@ -8,7 +8,7 @@ using Ham.Training.Method;
 namespace Ham.Bench;
 
 /// <summary>
-/// One lockstep HAM step as LockstepTrainer takes it: 3 source encoders (ViT-B/16, 224 px,
+/// One lockstep HAM step as the ham algorithm takes it: 3 source encoders (ViT-B/16, 224 px,
 /// random weights), batch 8 each; per source SAE confidences on every batch (no grad), CE on the
 /// enriched batch + lambda * sign loss against the detached mean update, AdamW, historical
 /// average update. The same step as bench/training/ham_step_torch.py.
@@ -35,7 +35,7 @@ static class HamTrainingStep
         var optimizers = parameters.Select(p => new AdamW(p, 5e-6, 0.1)).ToList();
         var averages = parameters.Select(p => new HistoricalAverage(p, steps + 1, 0.5)).ToList();
         using var classes = ClipModel.Normalize(Ham.Torch.Random.Normal([Classes, 512], generator)).DetachFromScope();
-        var loss = new ClassificationLoss(LossKind.CrossEntropy, 0, classes, 100);
+        Tensor Logits(Tensor unitFeatures) => Functional.MatMul(unitFeatures, classes.T) * 100;   // the CLIP head, logit scale 100
         var batches = Enumerable.Range(0, Sources).Select(_ => (Images: Ham.Torch.Random.Normal([Batch, 3, 224, 224], generator).DetachFromScope(),
             Labels: Ham.Torch.Random.Integers(0, Classes, [Batch], generator).DetachFromScope())).ToArray();
 
@@ -48,10 +48,10 @@ static class HamTrainingStep
                 using var model = new DisposeScope();
                 long[][] selected;
                 using (LibTorch.NoGrad())
-                    selected = SourceEnrichment.SelectFor(i, batches.Select(b => SourceEnrichment.MaxProbability(loss.Logits(ClipModel.Normalize(encoders[i].Forward(b.Images))))).ToList());
+                    selected = SourceEnrichment.SelectFor(i, batches.Select(b => SourceEnrichment.MaxProbability(Logits(ClipModel.Normalize(encoders[i].Forward(b.Images))))).ToList());
                 var images = Tensor.Cat([batches[i].Images, .. selected.Select((idx, j) => batches[j].Images.IndexSelect(0, Tensor.FromArray(idx, idx.Length)))]);
                 var labels = Tensor.Cat([batches[i].Labels, .. selected.Select((idx, j) => batches[j].Labels.IndexSelect(0, Tensor.FromArray(idx, idx.Length)))]);
-                var total = loss.Compute(ClipModel.Normalize(encoders[i].Forward(images)), labels)
+                var total = Functional.CrossEntropy(Logits(ClipModel.Normalize(encoders[i].Forward(images))), labels)
                     + SignAlignmentLoss.Compute(parameters[i], theta0, meanUpdate);
                 optimizers[i].ZeroGrad();
                 total.Backward();

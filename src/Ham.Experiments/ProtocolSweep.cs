@@ -1,5 +1,6 @@
 using Ham.Data.Datasets;
 using Ham.Training;
+using Ham.Training.Hyperparameters;
 
 namespace Ham.Experiments;
 
@@ -11,18 +12,20 @@ namespace Ham.Experiments;
 /// results.json is done and skipped, a run with a checkpoint is resumed, so a killed sweep is
 /// continued by starting it again.
 /// </summary>
-public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<TrainingMethod> Methods, IReadOnlyList<string> TestDomains, IReadOnlyList<int> Seeds)
+public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<string> Methods, IReadOnlyList<string> TestDomains, IReadOnlyList<int> Seeds)
 {
     /// <summary>The seeds HAM's tables average over.</summary>
     public static IReadOnlyList<int> PaperSeeds { get; } = [41, 42, 43];
 
-    /// <summary>A method's folder name: the merge is part of it, since per-source runs differ by merge alone.</summary>
-    public string MethodFolder(TrainingMethod method) => method switch
+    /// <summary>A method's folder name: a merge set for the sweep is part of it, since per-source runs differ by merge alone.</summary>
+    public string MethodFolder(string method) => HyperparametersOf(method).TryGetValue("merge", out var merge) ? $"{method}-{merge}" : method;
+
+    /// <summary>The sweep's hyperparameters that <paramref name="method"/> has (as DomainBed, a sweep's setting applies to the algorithms that read it).</summary>
+    public IReadOnlyDictionary<string, string> HyperparametersOf(string method)
     {
-        TrainingMethod.Erm => "erm",
-        TrainingMethod.PerSource => $"per-source-{Template.Merge}",
-        _ => $"ham-{Template.Merge}",
-    };
+        var names = HyperparameterSpace.For(method, "clip").Names;
+        return new SortedDictionary<string, string>(Template.Hyperparameters.Where(p => names.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal);
+    }
 
     /// <summary>Every run of the sweep, in the order it trains them (method, then test domain, then seed).</summary>
     public IReadOnlyList<TrainingOptions> Runs() =>
@@ -31,14 +34,14 @@ public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<Train
          from seed in Seeds
          select Template with
          {
-             Method = method, TestDomain = test, Seed = seed, TrialSeed = seed,
+             Method = method, TestDomain = test, Seed = seed, TrialSeed = seed, Hyperparameters = HyperparametersOf(method),
              OutDir = Path.Combine(Template.OutDir, MethodFolder(method), test, $"seed{seed}"),
          }).ToList();
 
     public static bool IsDone(TrainingOptions run) => File.Exists(Path.Combine(run.OutDir, "results.json"));
 
-    /// <summary>Trains every run not done yet; <paramref name="progress"/> gets (run index, run count, run, step).</summary>
-    public void Run(Action<int, int, TrainingOptions, int>? progress = null)
+    /// <summary>Trains every run not done yet; <paramref name="progress"/> gets (run index, run count, run, fraction of the run done).</summary>
+    public void Run(Action<int, int, TrainingOptions, double>? progress = null)
     {
         // A misspelt domain fails now, not after the runs before it have trained.
         var domains = DomainDataset.Open(Template.DataDir).Domains.Select(d => d.Name).ToList();
@@ -50,12 +53,13 @@ public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<Train
             var run = runs[i];
             if (IsDone(run))
             {
-                progress?.Invoke(i, runs.Count, run, run.Steps);
+                progress?.Invoke(i, runs.Count, run, 1);
                 continue;
             }
             // --resume starts afresh where no checkpoint was saved yet, and continues where one was.
-            using var trainer = new LockstepTrainer(run with { Resume = true });
-            trainer.Run((step, _) => progress?.Invoke(i, runs.Count, run, step));
+            using var trainer = new Trainer(run with { Resume = true });
+            int steps = trainer.Hyperparameters.Int("steps");
+            trainer.Run((step, _) => progress?.Invoke(i, runs.Count, run, (double)step / steps));
         }
     }
 }

@@ -31,20 +31,19 @@ public sealed class ResultTable
             string runJson = Path.Combine(Path.GetDirectoryName(results)!, "run.json");
             if (!File.Exists(runJson)) throw new InvalidDataException($"{results} has no run.json beside it");
             var result = JsonNode.Parse(File.ReadAllText(results))!;
-            var options = JsonNode.Parse(File.ReadAllText(runJson))!["options"]!;
-            table.Add(RowLabel(options), result["test_domain"]!.GetValue<string>(), 100 * result["test_accuracy"]!.GetValue<double>());
+            table.Add(RowLabel(JsonNode.Parse(File.ReadAllText(runJson))!), result["test_domain"]!.GetValue<string>(), 100 * result["test_accuracy"]!.GetValue<double>());
         }
         if (table.Methods.Count == 0) throw new InvalidDataException($"no finished runs (results.json) below {dir}");
         return table;
     }
 
-    /// <summary>"ERM", or the method with its merge ("HAM + rhm", "per-source + ties").</summary>
-    static string RowLabel(JsonNode options) => options["Method"]!.GetValue<string>() switch
+    /// <summary>The method of a run.json, with its merge when it merges sources ("HAM + rhm", "per-source + ties", "ERM").</summary>
+    static string RowLabel(JsonNode run)
     {
-        "Erm" => "ERM",
-        "PerSource" => $"per-source + {options["Merge"]!.GetValue<string>()}",
-        var method => $"{method.ToUpperInvariant()} + {options["Merge"]!.GetValue<string>()}",
-    };
+        string method = run["options"]!["Method"]!.GetValue<string>();
+        string name = method == "per-source" ? method : method.ToUpperInvariant();
+        return run["hyperparameters"]?["merge"] is { } merge ? $"{name} + {merge.GetValue<string>()}" : name;
+    }
 
     public void Add(string method, string testDomain, double accuracyPercent)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Ham.Torch;
 using Ham.Torch.Serialization;
+using Ham.Training.Algorithms;
 
 namespace Ham.Training;
 
@@ -13,7 +14,7 @@ namespace Ham.Training;
 /// </summary>
 static class TrainingCheckpoint
 {
-    public static void Save(string runDir, IReadOnlyList<SourceModel> models, int step, JsonObject state)
+    public static void Save(string runDir, IReadOnlyList<TrainedModel> models, int step, JsonObject state)
     {
         string final = Path.Combine(runDir, "checkpoint"), temp = final + ".tmp", old = final + ".old";
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
@@ -21,11 +22,12 @@ static class TrainingCheckpoint
         for (int i = 0; i < models.Count; i++)
         {
             var model = models[i];
-            SafetensorsWriter.Save(Path.Combine(temp, $"model{i}.safetensors"), model.Encoder.StateDict());
+            SafetensorsWriter.Save(Path.Combine(temp, $"model{i}.safetensors"), model.Model.StateDict());
             SafetensorsWriter.Save(Path.Combine(temp, $"optimizer{i}.safetensors"), model.Optimizer.StateDict());
             SafetensorsWriter.Save(Path.Combine(temp, $"average{i}.safetensors"),
                 model.Average.Average.Select((t, j) => KeyValuePair.Create(j.ToString("D5"), t)));
             state[$"average_weight_sum_{i}"] = model.Average.WeightSum;
+            if (model.Scaler is { } scaler) SafetensorsWriter.Save(Path.Combine(temp, $"scaler{i}.safetensors"), scaler.StateDict());
         }
         state["step"] = step;
         AtomicText.WriteJson(Path.Combine(temp, "state.json"), state);
@@ -36,7 +38,7 @@ static class TrainingCheckpoint
     }
 
     /// <summary>Restores the models and returns the saved state (with "step"); null when there is no checkpoint.</summary>
-    public static JsonObject? Load(string runDir, IReadOnlyList<SourceModel> models)
+    public static JsonObject? Load(string runDir, IReadOnlyList<TrainedModel> models)
     {
         string dir = Path.Combine(runDir, "checkpoint");
         if (!Directory.Exists(dir))
@@ -51,11 +53,12 @@ static class TrainingCheckpoint
         for (int i = 0; i < models.Count; i++)
         {
             var model = models[i];
-            model.Encoder.LoadStateDict(SafetensorsFile.Load(Path.Combine(dir, $"model{i}.safetensors")));
+            model.Model.LoadStateDict(SafetensorsFile.Load(Path.Combine(dir, $"model{i}.safetensors")));
             model.Optimizer.LoadStateDict(SafetensorsFile.Load(Path.Combine(dir, $"optimizer{i}.safetensors")));
             var average = SafetensorsFile.Load(Path.Combine(dir, $"average{i}.safetensors"));
             model.Average.Restore(average.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList(),
                 state[$"average_weight_sum_{i}"]!.GetValue<double>(), step);
+            model.Scaler?.LoadStateDict(SafetensorsFile.Load(Path.Combine(dir, $"scaler{i}.safetensors")));
         }
         return state;
     }

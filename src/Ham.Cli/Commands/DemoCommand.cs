@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Ham.Data.Synthetic;
 using Ham.Training;
@@ -28,6 +29,8 @@ static class DemoCommand
 
     static int Run(string dir, string testDomain, int steps, double learningRate)
     {
+        if (steps < 1) throw new ArgumentException($"--steps must be at least 1, got {steps}");
+        if (!(learningRate > 0) || double.IsInfinity(learningRate)) throw new ArgumentException($"--lr must be a positive number, got {learningRate}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string data = Path.Combine(dir, "synthetic"), model = Path.Combine(dir, "tiny-clip.safetensors");
         AnsiConsole.MarkupLine("[bold]1/3[/] synthetic benchmark");
@@ -41,12 +44,12 @@ static class DemoCommand
         PretrainCommand.Run(data, model, new PretrainingOptions());
 
         AnsiConsole.MarkupLine($"[bold]3/3[/] training, test domain {Markup.Escape(testDomain)}");
-        var runs = new (string Label, TrainingMethod Method, string Merge)[]
+        var runs = new (string Label, string Method, string? Merge)[]
         {
-            ("ERM", TrainingMethod.Erm, "average"),
-            ("per-source + average", TrainingMethod.PerSource, "average"),
-            ("per-source + TIES", TrainingMethod.PerSource, "ties"),
-            ("HAM (SAE + OPA + RHM)", TrainingMethod.Ham, "rhm"),
+            ("ERM", "erm", null),
+            ("per-source + average", "per-source", "average"),
+            ("per-source + TIES", "per-source", "ties"),
+            ("HAM (SAE + OPA + RHM)", "ham", "rhm"),
         };
         var results = new List<(string Label, JsonObject Results)>();
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -55,13 +58,18 @@ static class DemoCommand
                 var tasks = runs.Select(r => ctx.AddTask(r.Label, maxValue: steps)).ToArray();
                 for (int i = 0; i < runs.Length; i++)
                 {
+                    var hyperparameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["steps"] = steps.ToString(CultureInfo.InvariantCulture), ["lr"] = learningRate.ToString("R", CultureInfo.InvariantCulture),
+                    };
+                    if (runs[i].Merge is { } merge) hyperparameters["merge"] = merge;
                     var options = new TrainingOptions
                     {
                         DataDir = SyntheticBenchmark.BenchmarkFolder(data), TestDomain = testDomain, ModelPath = model,
                         OutDir = Path.Combine(dir, "runs", runs[i].Label.Split(' ')[0].ToLowerInvariant() + (runs[i].Merge == "ties" ? "-ties" : "")),
-                        Method = runs[i].Method, Merge = runs[i].Merge, Steps = steps, LearningRate = learningRate, EvalEvery = steps, CheckpointEvery = steps,
+                        Method = runs[i].Method, EvalEvery = steps, CheckpointEvery = steps, Hyperparameters = hyperparameters,
                     };
-                    using var trainer = new LockstepTrainer(options);
+                    using var trainer = new Trainer(options);
                     var task = tasks[i];
                     results.Add((runs[i].Label, trainer.Run((step, _) => task.Value = step)));
                 }

@@ -17,18 +17,20 @@ static class SweepCommand
     {
         var flags = new TrainingFlags();
         var output = new Option<string>("--out") { Description = "sweep folder (OUT/<method>/<test domain>/seed<N>)", Required = true };
-        var methods = new Option<string[]>("--methods") { Description = "ham, erm, per-source", DefaultValueFactory = _ => ["ham", "erm", "per-source"], AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--methods") { Description = "registered methods (ham train --help lists them)", DefaultValueFactory = _ => ["ham", "erm", "per-source"], AllowMultipleArgumentsPerToken = true };
         var testDomains = new Option<string[]>("--test-domains") { Description = "default: every domain in turn", AllowMultipleArgumentsPerToken = true };
         var seeds = new Option<int[]>("--seeds") { Description = "trial and training seeds", DefaultValueFactory = _ => [.. ProtocolSweep.PaperSeeds], AllowMultipleArgumentsPerToken = true };
         var command = new Command("sweep", "Train every method on every test domain with every seed (DomainBed's protocol) and print the results table.");
-        foreach (var option in (Option[])[flags.Data, flags.Model, output, methods, testDomains, seeds, .. flags.Schedule])
+        foreach (var option in (Option[])[output, methods, testDomains, seeds, .. flags.All])
             command.Options.Add(option);
         command.SetAction(parse =>
         {
             string dataDir = parse.GetValue(flags.Data)!;
             var domains = parse.GetValue(testDomains) is { Length: > 0 } chosen ? chosen : DomainDataset.Open(dataDir).Domains.Select(d => d.Name).ToArray();
-            var template = flags.Read(parse, domains[0], parse.GetValue(output)!);
-            var sweep = new ProtocolSweep(template, parse.GetValue(methods)!.Select(m => TrainingMethodNames.Parse(m, "--methods")).ToList(), domains, parse.GetValue(seeds)!);
+            var algorithms = parse.GetValue(methods)!;
+            foreach (string m in algorithms) Ham.Training.Algorithms.AlgorithmRegistry.Get(m);
+            var template = flags.Read(parse, algorithms[0], domains[0], parse.GetValue(output)!);
+            var sweep = new ProtocolSweep(template, algorithms, domains, parse.GetValue(seeds)!);
             return Run(sweep);
         });
         return command;
@@ -40,10 +42,10 @@ static class SweepCommand
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask($"{total} runs", maxValue: total * (double)sweep.Template.Steps);
-                sweep.Run((index, count, run, step) =>
+                var task = ctx.AddTask($"{total} runs", maxValue: total);
+                sweep.Run((index, count, run, done) =>
                 {
-                    task.Value = index * (double)run.Steps + step;
+                    task.Value = index + done;
                     task.Description = $"run {index + 1}/{count}: {sweep.MethodFolder(run.Method)}, test {run.TestDomain}, seed {run.Seed}";
                 });
                 task.Value = task.MaxValue;

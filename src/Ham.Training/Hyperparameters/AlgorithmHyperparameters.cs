@@ -26,6 +26,14 @@ public static class AlgorithmHyperparameters
     static readonly Hyperparameter FinalWeights = Hyperparameter.Bool("average", false,
         "deliver the historical average of the weights rather than the last step's");
 
+    // The merge's own options (`ham merge`'s --density, --drop, --trim-scope), for the methods that read them.
+    static readonly Hyperparameter Density = Hyperparameter.Double("density", 0.2, SearchDistribution.Fixed, NumericRange.UnitInterval,
+        "ties, dare-ties: fraction of each source's update entries kept by magnitude");
+    static readonly Hyperparameter Drop = Hyperparameter.Double("drop", 0.9, SearchDistribution.Fixed, NumericRange.UnitInterval,
+        "dare-ta, dare-ties: drop probability of each update entry");
+    static readonly Hyperparameter TrimScope = Hyperparameter.String("trim_scope", "model", ["model", "tensor"],
+        "rhm, ties: magnitude thresholds over the whole model (the paper's) or per tensor (layer-level)");
+
     // CLIPood (Shu et al. 2023; thuml/CLIPood main.py: --lam 0.3, --beta 0.5, as every domain-shift run in its scripts.sh).
     static readonly Hyperparameter Margin = Hyperparameter.Double("margin", 0.3, SearchDistribution.Fixed, NumericRange.NonNegative,
         "margin metric softmax's weight lambda on the class text distances");
@@ -42,14 +50,14 @@ public static class AlgorithmHyperparameters
 
     static readonly (string Algorithm, Hyperparameter[] Parameters)[] Entries =
     [
-        ("ham", [Lambda, Trim, Beta, Sae, Opa, Merge, Averaged]),
-        ("per-source", [Merge, Trim, FinalWeights]),
-        ("erm", [FinalWeights]),
+        ("ham", [Lambda, Trim, Beta, Sae, Opa, Merge, Density, Drop, TrimScope, Averaged]),
+        ("per-source", [Merge, Trim, Density, Drop, TrimScope, Beta, FinalWeights]),
+        ("erm", [Beta, FinalWeights]),
         ("clipood", [Margin, Beta, Averaged]),
-        ("irm", [IrmLambda, IrmPenaltyAnnealIters]),
-        ("coral", [MmdGamma]),
-        ("mmd", [MmdGamma]),
-        ("mixup", [MixupAlpha]),
+        ("irm", [IrmLambda, IrmPenaltyAnnealIters, Beta, FinalWeights]),
+        ("coral", [MmdGamma, Beta, FinalWeights]),
+        ("mmd", [MmdGamma, Beta, FinalWeights]),
+        ("mixup", [MixupAlpha, Beta, FinalWeights]),
     ];
 
     /// <summary>The registered algorithms, in registration order.</summary>

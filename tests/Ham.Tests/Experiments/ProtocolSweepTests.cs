@@ -16,13 +16,16 @@ public class ProtocolSweepTests : IDisposable
     {
         DataDir = SharedData.Path("data", "PACS-mini"), TestDomain = "sketch", OutDir = _dir,
         ModelPath = SharedData.Path("fixtures", "clip", "vit-tiny", "openai.safetensors"),
-        Steps = 1, Batch = 2, EvalEvery = 1, Merge = "ties",
+        EvalEvery = 1, Hyperparameters = Hparams(("steps", "1"), ("batch_size", "2"), ("merge", "ties")),
     };
+
+    static SortedDictionary<string, string> Hparams(params (string Name, string Value)[] values) =>
+        new(values.ToDictionary(v => v.Name, v => v.Value), StringComparer.Ordinal);
 
     [Fact]
     public void AnUnknownTestDomainFailsBeforeAnyRunTrains()
     {
-        var sweep = new ProtocolSweep(Template, [TrainingMethod.Erm], ["sketch", "sketches"], [41]);
+        var sweep = new ProtocolSweep(Template, ["erm"], ["sketch", "sketches"], [41]);
         var error = Assert.Throws<ArgumentException>(() => sweep.Run());
         Assert.Contains("'sketches'", error.Message);
         Assert.Contains("art_painting, cartoon, photo, sketch", error.Message);
@@ -36,21 +39,21 @@ public class ProtocolSweepTests : IDisposable
     [Fact]
     public void AKilledSweepResumesTheRunItWasIn()
     {
-        var template = Template with { Steps = 2, CheckpointEvery = 1, EvalEvery = 2 };
-        var killed = new ProtocolSweep(template with { StopAfter = 1 }, [TrainingMethod.Erm], ["sketch"], [41]);
+        var template = Template with { CheckpointEvery = 1, EvalEvery = 2, Hyperparameters = Hparams(("steps", "2"), ("batch_size", "2")) };
+        var killed = new ProtocolSweep(template with { StopAfter = 1 }, ["erm"], ["sketch"], [41]);
         killed.Run();
         var run = killed.Runs()[0];
         Assert.False(ProtocolSweep.IsDone(run));
-        var changed = new ProtocolSweep(template with { LearningRate = 1e-3 }, [TrainingMethod.Erm], ["sketch"], [41]);
-        Assert.Contains("LearningRate", Assert.Throws<ArgumentException>(() => changed.Run()).Message);
-        new ProtocolSweep(template, [TrainingMethod.Erm], ["sketch"], [41]).Run();
+        var changed = new ProtocolSweep(template with { Hyperparameters = Hparams(("steps", "2"), ("batch_size", "2"), ("lr", "1e-3")) }, ["erm"], ["sketch"], [41]);
+        Assert.Contains("lr =", Assert.Throws<ArgumentException>(() => changed.Run()).Message);
+        new ProtocolSweep(template, ["erm"], ["sketch"], [41]).Run();
         Assert.True(ProtocolSweep.IsDone(run));
     }
 
     [Fact]
     public void EveryMethodDomainAndSeedRunsOnceIntoItsFolderAndTheTableCountsThem()
     {
-        var sweep = new ProtocolSweep(Template, [TrainingMethod.Erm, TrainingMethod.PerSource], ["sketch", "photo"], [41, 42]);
+        var sweep = new ProtocolSweep(Template, ["erm", "per-source"], ["sketch", "photo"], [41, 42]);
         sweep.Run();
 
         var runs = sweep.Runs();

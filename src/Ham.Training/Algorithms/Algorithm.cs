@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Ham.Torch;
+
+namespace Ham.Training.Algorithms;
+
+/// <summary>
+/// A training algorithm, as DomainBed's algorithms.py defines one: it receives each step's batch
+/// of every source, updates its model(s), and says what it delivers. One small class each,
+/// registered by name in <see cref="AlgorithmRegistry"/>.
+/// </summary>
+public abstract class Algorithm : IDisposable
+{
+    protected Algorithm(AlgorithmContext context) => Context = context;
+
+    protected AlgorithmContext Context { get; }
+
+    /// <summary>The models it trains, in a fixed order (checkpoints are saved by index).</summary>
+    public abstract IReadOnlyList<TrainedModel> Models { get; }
+
+    /// <summary>
+    /// One optimization step on <paramref name="batches"/> (one per source, in source order);
+    /// returns one log record per model updated (<see cref="Record"/>).
+    /// </summary>
+    public abstract IReadOnlyList<JsonObject> Update(int step, double lr, IReadOnlyList<SourceBatch> batches);
+
+    /// <summary>
+    /// The delivered model from one state per model (final weights or historical averages, in
+    /// <see cref="Models"/>' order). Single-model algorithms deliver their model; per-source ones
+    /// merge. The result's tensors belong to no scope unless they are the inputs'.
+    /// </summary>
+    public virtual Dictionary<string, Tensor> Deliver(IReadOnlyList<IReadOnlyDictionary<string, Tensor>> states) =>
+        states[0].ToDictionary(p => p.Key, p => p.Value);
+
+    /// <summary>Whether <see cref="Deliver"/> makes new tensors (a merge) that the caller must dispose.</summary>
+    public virtual bool DeliveryAllocates => false;
+
+    /// <summary>Whether the historical averages (true) or the final weights are delivered: the `average` hyperparameter.</summary>
+    public bool DeliversAverage => Context.Hyperparameters.Bool("average");
+
+    /// <summary>
+    /// The log record of one model's update: {"step", "source", "loss", "ce", the algorithm's own
+    /// terms, "batch", "lr", "seconds"}.
+    /// </summary>
+    protected static JsonObject Record(int step, double lr, TrainedModel model, Tensor loss, Tensor ce, long batch, Stopwatch clock,
+        params (string Name, JsonNode? Value)[] terms)
+    {
+        var record = new JsonObject { ["step"] = step, ["source"] = model.Name, ["loss"] = loss.Item(), ["ce"] = ce.Item() };
+        foreach (var (name, value) in terms) record[name] = value;
+        record["batch"] = batch;
+        record["lr"] = lr;
+        record["seconds"] = clock.Elapsed.TotalSeconds;
+        return record;
+    }
+
+    public virtual void Dispose()
+    {
+        foreach (var model in Models) model.Dispose();
+    }
+}
+
+/// <summary>One source's batch of a step: normalized images (N, 3, R, R) and labels (N), on the training device.</summary>
+public readonly record struct SourceBatch(Tensor Images, Tensor Labels);

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Ham.Torch;
+using Ham.Training.Method;
+
+namespace Ham.Training.Algorithms;
+
+/// <summary>
+/// HAM (Harmonizing and Merging source models, DESIGN.md "The method"): per-source models in
+/// lockstep with
+/// - SAE (<see cref="SourceEnrichment"/>): each model's batch B_i is joined by the samples of the
+///   other sources' batches it is more confident on than its own mean confidence tau_i;
+/// - OPA (<see cref="SignAlignmentLoss"/>): Loss_i = CE_i + lambda L_sign,i against the step's
+///   detached mean update v_bar over all sources;
+/// - the Beta historical average every model keeps, delivered (`average` on) and merged by RHM.
+/// </summary>
+public sealed class HamAlgorithm : PerSource
+{
+    readonly bool enrich;
+    readonly double lambda;
+    Tensor[]? meanUpdate;
+
+    public HamAlgorithm(AlgorithmContext context) : base(context)
+    {
+        enrich = context.Hyperparameters.Bool("sae");
+        lambda = context.Hyperparameters.Double("lambda");
+    }
+
+    /// <summary>OPA's v_bar^l from every source's parameters at the start of the step, before any of them moves.</summary>
+    protected override void BeginStep(IReadOnlyList<SourceBatch> batches) => meanUpdate = lambda > 0
+        ? SignAlignmentLoss.MeanUpdate(Models.Select(m => m.Parameters).ToList(), InitialParameters)
+        : null;
+
+    protected override (Tensor Images, Tensor Labels, (string, JsonNode?)[] Terms) Batch(int i, IReadOnlyList<SourceBatch> batches)
+    {
+        if (!enrich) return base.Batch(i, batches);
+        var selected = Enrich(i, batches);
+        var enriched = new JsonObject(Models.Select((m, j) => (m.Name, Count: selected[j].Length)).Where((_, j) => j != i)
+            .Select(x => KeyValuePair.Create(x.Name, (JsonNode?)x.Count)));
+        var picks = selected.Select((idx, j) => (idx, j)).Where(p => p.idx.Length > 0)
+            .Select(p => (Tensor.FromArray(p.idx, p.idx.Length).To(batches[p.j].Images.Device), p.j)).ToList();
+        var images = Tensor.Cat([batches[i].Images, .. picks.Select(p => batches[p.j].Images.IndexSelect(0, p.Item1))]);
+        var labels = Tensor.Cat([batches[i].Labels, .. picks.Select(p => batches[p.j].Labels.IndexSelect(0, p.Item1))]);
+        return (images, labels, [("enriched", enriched)]);
+    }
+
+    /// <summary>
+    /// SAE for model <paramref name="i"/>: the indices of every other batch it joins to its own.
+    /// The confidences come from the model in eval mode, so that with batch-norm training on they
+    /// neither see batch statistics of a foreign batch nor move the running statistics.
+    /// </summary>
+    long[][] Enrich(int i, IReadOnlyList<SourceBatch> batches)
+    {
+        var model = Models[i].Model;
+        using var noGrad = LibTorch.NoGrad();
+        using var scope = new DisposeScope();
+        if (Context.TrainBatchNorm) model.Eval();
+        var confidence = batches.Select(b => SourceEnrichment.MaxProbability(model.Logits(model.Features(b.Images)))).ToList();
+        if (Context.TrainBatchNorm) model.Train();
+        return SourceEnrichment.SelectFor(i, confidence);
+    }
+
+    protected override (Tensor Loss, (string, JsonNode?)[] Terms) Penalize(int i, Tensor ce)
+    {
+        if (meanUpdate is null) return (ce, [("sign", 0.0)]);
+        var sign = SignAlignmentLoss.Compute(Models[i].Parameters, InitialParameters, meanUpdate);
+        return (ce + sign * lambda, [("sign", sign.Item())]);
+    }
+}

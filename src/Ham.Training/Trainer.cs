@@ -1,0 +1,241 @@
+using System.Text.Json.Nodes;
+using Ham.Data.Datasets;
+using Ham.Data.Loading;
+using Ham.Data.Splits;
+using Ham.Data.Transforms;
+using Ham.Torch;
+using Ham.Torch.Optim;
+using Ham.Training.Algorithms;
+using Ham.Training.Backbones;
+using Ham.Training.Hyperparameters;
+
+namespace Ham.Training;
+
+/// <summary>
+/// The driver of a training run (DomainBed's train.py): opens the dataset and its split, the
+/// backbone and the algorithm with its resolved hyperparameters; then steps the algorithm on one
+/// batch per source, evaluates every `EvalEvery` steps, checkpoints every `CheckpointEvery`,
+/// and at the end writes what the algorithm delivers and its scores to the run folder.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    readonly TrainingOptions options;
+    readonly DomainDataset dataset;
+    readonly IReadOnlyList<DomainSplit> splits;
+    readonly int testIndex;
+    readonly int[] sourceIndices;
+    readonly Backbone backbone;
+    readonly HyperparameterValues hyperparameters;
+    readonly Algorithm algorithm;
+    readonly SplitEvaluation evaluation;
+    readonly RunFolder folder;
+    readonly TrainingLog log;
+    readonly CosineSchedule schedule;
+    readonly Device device;
+    readonly Precision precision;
+    readonly List<InfiniteDomainLoader> loaders = [];
+
+    public Trainer(TrainingOptions options)
+    {
+        options.Validate();
+        this.options = options;
+        device = Devices.Require(Device.Parse(options.Device));
+        precision = PrecisionNames.Parse(options.Precision, "--precision");
+        using (Autocast.On(device, precision)) { }   // a precision this libtorch cannot autocast to on this device fails now, not at step 1
+        dataset = DomainDataset.Open(options.DataDir);
+        testIndex = dataset.IndexOf(options.TestDomain);
+        sourceIndices = Enumerable.Range(0, dataset.Domains.Count).Where(i => i != testIndex).ToArray();
+        splits = DomainBedSplit.ForDomains(dataset.Domains.Select(d => (d.Name, d.Images.Count)).ToList(), testIndex, options.TrialSeed);
+        backbone = Backbone.Open(options.ModelPath, dataset.Classes, new BackboneOptions(options.ImageSize, options.Seed));
+        try
+        {
+            hyperparameters = HyperparameterSpace.Resolve(options.Method, backbone.Kind, options.HparamsSeed, options.TrialSeed, options.Hyperparameters);
+            var context = new AlgorithmContext(backbone, hyperparameters, sourceIndices.Select(i => dataset.Domains[i].Name).ToList(),
+                options.Seed, options.TrainBatchNorm, device, precision);
+            algorithm = AlgorithmRegistry.Get(options.Method).Create(context);
+            evaluation = new SplitEvaluation(backbone, dataset, splits, testIndex, device);
+        }
+        catch
+        {
+            algorithm?.Dispose();
+            backbone.Dispose();
+            throw;
+        }
+        schedule = new CosineSchedule(hyperparameters.Double("lr"), Steps);
+        folder = new RunFolder(options.OutDir);
+        Directory.CreateDirectory(options.OutDir);
+        log = new TrainingLog(folder.Log);
+    }
+
+    int Steps => hyperparameters.Int("steps");
+
+    /// <summary>The resolved hyperparameters (registry defaults, draws and overrides), as run.json records them.</summary>
+    public HyperparameterValues Hyperparameters => hyperparameters;
+
+    /// <summary>Trains (or resumes), evaluates, delivers and writes the run folder; returns results.json's content (or the state, when stopped early).</summary>
+    public JsonObject Run(Action<int, string>? progress = null)
+    {
+        var description = RunDescription();
+        if (options.Resume) folder.RequireSameRun(description);
+        var state = options.Resume ? TrainingCheckpoint.Load(options.OutDir, algorithm.Models) : null;
+        int start = state?["step"]!.GetValue<int>() ?? 0;
+        if (state is null)
+        {
+            if (File.Exists(folder.Log)) File.Delete(folder.Log);
+            SplitFile.Write(folder.SplitJson, splits);
+            AtomicText.WriteJson(folder.RunJson, description);
+            progress?.Invoke(0, "zero-shot evaluation");
+            state = ModelSelection.Start(evaluation.Evaluate(backbone.InitialState));
+        }
+        else log.TruncateAfter(start);
+        StartLoaders(start);
+
+        int stopAt = options.StopAfter is { } n ? Math.Min(Steps, start + n) : Steps;
+        for (int step = start + 1; step <= stopAt; step++)
+        {
+            TrainStep(step);
+            if (step % options.EvalEvery == 0 || step == Steps)
+            {
+                progress?.Invoke(step, "evaluating");
+                EvaluateCurrent(step, state);
+            }
+            if (step % options.CheckpointEvery == 0 || step == Steps)
+                TrainingCheckpoint.Save(options.OutDir, algorithm.Models, step, state);
+            progress?.Invoke(step, "training");
+        }
+        if (stopAt < Steps) return state;
+        return Finish(state);
+    }
+
+    /// <summary>
+    /// One loader per source, seeded by (seed, source) and positioned after <paramref name="stepsDone"/>
+    /// batches: batches depend only on the seed and the step, so a resumed run sees the same ones.
+    /// </summary>
+    void StartLoaders(int stepsDone)
+    {
+        var augmentation = new TrainAugmentation(backbone.Resolution, backbone.Mean, backbone.Std);
+        int batch = hyperparameters.Int("batch_size");
+        for (int j = 0; j < sourceIndices.Length; j++)
+        {
+            int domain = sourceIndices[j];
+            var images = splits[domain].In.Select(i => dataset.Domains[domain].Images[i]).ToList();
+            loaders.Add(new InfiniteDomainLoader(images, augmentation, batch,
+                new SamplerState(Generator.DeriveSeed(options.Seed, j), stepsDone), threads: 1, prefetch: 1));
+        }
+    }
+
+    void TrainStep(int step)
+    {
+        double lr = schedule.At(step - 1);   // CosineAnnealingLR stepped after every optimizer step
+        using var scope = new DisposeScope();
+        var loaded = loaders.Select(l => l.Next()).ToArray();
+        try
+        {
+            var batches = loaded.Select(b => new SourceBatch(OnDevice(b.Images), OnDevice(b.Labels))).ToList();
+            using var autocast = Autocast.On(device, precision);
+            foreach (var record in algorithm.Update(step, lr, batches)) log.Append(record);
+        }
+        finally
+        {
+            foreach (var batch in loaded) batch.Dispose();
+        }
+    }
+
+    /// <summary>A batch tensor on the training device: from pinned memory, without blocking, so the copy overlaps the step's start.</summary>
+    Tensor OnDevice(Tensor t) => device == Device.CPU ? t : t.PinMemory().To(device, nonBlocking: true);
+
+    /// <summary>States of every model: their final weights, or their historical averages.</summary>
+    IReadOnlyList<IReadOnlyDictionary<string, Tensor>> States(bool averaged) => algorithm.Models
+        .Select(m => (IReadOnlyDictionary<string, Tensor>)(averaged ? m.AveragedState() : m.Model.StateDict())).ToList();
+
+    void EvaluateCurrent(int step, JsonObject state)
+    {
+        using var scope = new DisposeScope();
+        var current = algorithm.Deliver(States(averaged: false));
+        try
+        {
+            var accuracy = evaluation.Evaluate(current);
+            log.Append(new JsonObject { ["step"] = step, ["eval"] = accuracy.DeepClone() });
+            ModelSelection.Offer(state, step, accuracy);
+        }
+        finally
+        {
+            if (algorithm.DeliveryAllocates) foreach (var t in current.Values) t.Dispose();
+        }
+    }
+
+    JsonObject Finish(JsonObject state)
+    {
+        using var scope = new DisposeScope();
+        var averaged = States(averaged: true);
+        var trained = States(averaged: false);
+        var historical = algorithm.Deliver(averaged);
+        var final = algorithm.Deliver(trained);
+        try
+        {
+            // The delivered sources and model: the historical averages when averaging is part of the
+            // method, else the final weights; both variants are scored either way.
+            bool average = algorithm.DeliversAverage;
+            var deliveredSources = average ? averaged : trained;
+            var metadata = new Dictionary<string, string> { ["ham.method"] = options.Method };
+            var saves = new List<(string, IReadOnlyDictionary<string, Tensor>)>();
+            Directory.CreateDirectory(Path.Combine(options.OutDir, "sources"));
+            if (algorithm.Models.Count > 1)
+                for (int i = 0; i < algorithm.Models.Count; i++) saves.Add((folder.Source(algorithm.Models[i].Name), deliveredSources[i]));
+            saves.Add((folder.Model, average ? historical : final));
+            backbone.Save(saves, metadata);
+
+            var historicalAccuracy = evaluation.Evaluate(historical);
+            var finalAccuracy = evaluation.Evaluate(final);
+            var delivered = average ? historicalAccuracy : finalAccuracy;
+            var results = new JsonObject
+            {
+                ["method"] = options.Method,
+                ["test_domain"] = options.TestDomain,
+                ["delivered"] = average ? "historical" : "final",
+                ["test_accuracy"] = delivered["test"]!.GetValue<double>(),
+                ["val_accuracy"] = delivered["val"]!.GetValue<double>(),
+                ["zero_shot_accuracy"] = state["zero_shot"]!["test"]!.GetValue<double>(),
+                ["per_domain"] = delivered["per_domain"]!.DeepClone(),
+                ["variants"] = new JsonObject
+                {
+                    ["historical"] = historicalAccuracy,
+                    ["final"] = finalAccuracy,
+                    ["best_validation"] = state["best_val_model"]?.DeepClone(),
+                    ["best_validation_step"] = state["best_val_step"]?.DeepClone(),
+                    ["zero_shot"] = state["zero_shot"]!.DeepClone(),
+                },
+            };
+            AtomicText.WriteJson(folder.Results, results);
+            AtomicText.Write(folder.LossPlot, LossPlot.Svg(log.CrossEntropyBySource(), $"training loss per source (test domain {options.TestDomain})"));
+            return results;
+        }
+        finally
+        {
+            if (algorithm.DeliveryAllocates)
+                foreach (var t in historical.Values.Concat(final.Values)) t.Dispose();
+        }
+    }
+
+    JsonObject RunDescription() => new()
+    {
+        ["options"] = System.Text.Json.JsonSerializer.SerializeToNode(options),
+        ["hyperparameters"] = hyperparameters.ToJson(),
+        ["model"] = backbone.Describe(),
+        ["backbone"] = backbone.Kind,
+        ["domains"] = new JsonArray(dataset.Domains.Select(d => (JsonNode?)d.Name).ToArray()),
+        ["classes"] = new JsonArray(dataset.Classes.Select(c => (JsonNode?)c).ToArray()),
+        ["sources"] = new JsonArray(algorithm.Models.Select(m => (JsonNode?)m.Name).ToArray()),
+        ["libtorch"] = LibTorch.Version,
+        ["threads"] = LibTorch.Threads,
+        ["split"] = "split.json",
+    };
+
+    public void Dispose()
+    {
+        foreach (var loader in loaders) loader.Dispose();
+        evaluation.Dispose();
+        algorithm.Dispose();
+        backbone.Dispose();
+    }
+}
