@@ -90,9 +90,14 @@ static unsafe class TorchSaveArchive
         }
     }
 
-    /// <summary>torch._utils._rebuild_tensor_v2 and _rebuild_parameter; other calls become opaque objects.</summary>
+    /// <summary>
+    /// torch._utils._rebuild_tensor_v2 and _rebuild_parameter, and torch.jit._pickle.restore_type_tag
+    /// (libtorch's pickle_save wraps its dict in it: the value itself); other calls become opaque objects.
+    /// </summary>
     static object? Rebuild(PickleGlobal global, object?[] args)
     {
+        if (global is { Module: "torch.jit._pickle", Name: "restore_type_tag" } && args.Length > 0)
+            return args[0];
         if (global is { Module: "torch._utils", Name: "_rebuild_parameter" or "_rebuild_parameter_with_state" } && args.Length > 0 && args[0] is Tensor data)
             return data;
         if (global is not { Module: "torch._utils", Name: "_rebuild_tensor_v2" })
