@@ -3,6 +3,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
+# The ResNet parity tests run torchvision (Debian's python3-torchvision) to make their reference.
+dpkg-query -W -f='${Status}' python3-torchvision 2>/dev/null | grep -q "install ok installed" || { echo "test: installing python3-torchvision" >&2; s=""; [ "$(id -u)" -ne 0 ] && s="sudo"; $s apt-get update -qq && DEBIAN_FRONTEND=noninteractive $s apt-get install -y -qq --no-install-recommends python3-torchvision >/dev/null; } || exit 1
 log=build/test.log
 dotnet test tests/Ham.Tests/Ham.Tests.csproj -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

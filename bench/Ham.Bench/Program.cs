@@ -26,5 +26,6 @@ public static class Program
         ["memcpy-bandwidth"] = MergeModels.MemcpyBandwidth,
         ["data-loading"] = DataLoading.Run,
         ["ham-step"] = HamTrainingStep.Run,
+        ["resnet-train"] = ResNetTrainStep.Run,
     };
 }

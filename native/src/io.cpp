@@ -1,11 +1,11 @@
-// PyTorch's own file formats, read by libtorch: TorchScript archives (torch.jit.save) and torch.save
-// state dicts. Results come back as a named tensor list that C# walks and frees.
+// PyTorch's own file formats through libtorch: TorchScript archives (torch.jit.save) read, torch.save
+// dicts written. (torch.save files are read in C#: libtorch 1.13 reads an OrderedDict as None.)
+// Results come back as a named tensor list that C# walks and frees.
 #include "ham.h"
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/csrc/jit/serialization/pickle.h>
 #include <torch/csrc/jit/api/module.h>
 #include <fstream>
-#include <iterator>
 
 struct ham_named_list {
   std::vector<std::string> names;
@@ -31,35 +31,6 @@ HAM_API int ham_jit_load(const char* path, ham_named_list** out) {
       list->names.push_back(b.name);
       list->tensors.push_back(b.value.detach());
     }
-    *out = list.release();
-  })
-}
-
-static void collect(const c10::IValue& v, const std::string& prefix, ham_named_list* list) {
-  if (v.isTensor()) {
-    list->names.push_back(prefix);
-    list->tensors.push_back(v.toTensor().detach());
-  } else if (v.isGenericDict()) {
-    for (const auto& kv : v.toGenericDict()) {
-      TORCH_CHECK(kv.key().isString(), "state dict key under '", prefix, "' is not a string");
-      std::string key = kv.key().toStringRef();
-      collect(kv.value(), prefix.empty() ? key : prefix + "." + key, list);
-    }
-  }
-  // Other values (step counters, config strings) are not tensors and are skipped.
-}
-
-// A torch.save file holding a dict name -> tensor (nested dicts flatten to dotted names, so a
-// checkpoint {"state_dict": {...}} reads as "state_dict.<name>").
-HAM_API int ham_pickle_load(const char* path, ham_named_list** out) {
-  HAM_TRY({
-    std::ifstream in(path, std::ios::binary);
-    TORCH_CHECK(in.good(), "cannot open ", path);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto value = torch::jit::pickle_load(bytes);
-    TORCH_CHECK(value.isGenericDict(), path, " holds a ", value.tagKind(), ", expected a dict of tensors");
-    auto list = std::make_unique<ham_named_list>();
-    collect(value, "", list.get());
     *out = list.release();
   })
 }

@@ -34,6 +34,5 @@ static unsafe partial class Api
     [DllImport(Lib)] internal static extern IntPtr ham_named_tensor(IntPtr list, int i);
     [DllImport(Lib)] internal static extern void ham_named_free(IntPtr list);
     [DllImport(Lib)] internal static extern int ham_jit_load([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out IntPtr list);
-    [DllImport(Lib)] internal static extern int ham_pickle_load([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out IntPtr list);
     [DllImport(Lib)] internal static extern int ham_pickle_save([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr[] names, IntPtr[] tensors, int n);
 }

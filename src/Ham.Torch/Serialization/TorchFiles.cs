@@ -13,11 +13,14 @@ public static class TorchFiles
         return ReadNamed(Api.ham_jit_load(path, out var list), list, path);
     }
 
-    /// <summary>The tensors of a torch.save dict (nested dicts give dotted names), on CPU.</summary>
+    /// <summary>
+    /// The tensors of a torch.save dict or OrderedDict (nested dicts give dotted names), on CPU.
+    /// Read in managed code (<see cref="TorchSaveArchive"/>): libtorch 1.13 cannot read an OrderedDict.
+    /// </summary>
     public static Dictionary<string, Tensor> ReadStateDict(string path)
     {
         RequireFile(path);
-        return ReadNamed(Api.ham_pickle_load(path, out var list), list, path);
+        return TorchSaveArchive.ReadTensors(path);
     }
 
     /// <summary>Writes a dict name -> tensor that torch.load reads (through a temp file).</summary>

@@ -1,0 +1,43 @@
+"""PyTorch side of the ResNet benchmark: one torchvision resnet50 training step (forward in train
+mode, cross-entropy over 1000 classes, backward, AdamW step) per iteration on batch 32 of 224 px,
+images/s. Run by bench/resnet/run.sh next to the Ham side with the same model, batch and threads.
+
+usage: resnet_train_torch.py THREADS STEPS
+prints one line: resnet50 images_per_s seconds_per_step
+"""
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+import torchvision
+
+BATCH, IMAGE, CLASSES = 32, 224, 1000
+
+
+def main():
+    threads, steps = int(sys.argv[1]), int(sys.argv[2])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = torchvision.models.resnet50(num_classes=CLASSES).train()
+    images = torch.randn(BATCH, 3, IMAGE, IMAGE)
+    labels = torch.randint(0, CLASSES, (BATCH,))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.01)
+
+    def step():
+        loss = F.cross_entropy(model(images), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    for _ in range(2):
+        step()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    seconds = (time.perf_counter() - start) / steps
+    print(f"resnet50 {BATCH / seconds:.3f} {seconds:.6f}")
+
+
+if __name__ == "__main__":
+    main()
