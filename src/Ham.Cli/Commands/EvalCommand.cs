@@ -1,21 +1,54 @@
 using System.CommandLine;
+using Ham.Data.Datasets;
+using Ham.Data.Loading;
+using Ham.Data.Transforms;
+using Ham.Torch;
+using Ham.Training.Backbones;
+using Spectre.Console;
 
 namespace Ham.Cli.Commands;
 
 /// <summary>
-/// `ham eval`: accuracy of a (trained or merged) CLIP model per domain, with the class head the
-/// trainer uses ("a photo of a {}."), so a run's model.safetensors is scored as training scored it.
+/// `ham eval`: accuracy per domain of a trained or merged model of any backbone, with the head
+/// training uses (CLIP: "a photo of a {}." text embeddings; ResNet: its linear head), so a run's
+/// model.safetensors is scored as training scored it.
 /// </summary>
 static class EvalCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "CLIP checkpoint, e.g. a run's model.safetensors", Required = true };
+        var model = new Option<string>("--model") { Description = "checkpoint, e.g. a run's model.safetensors (a CLIP or a torchvision ResNet)", Required = true };
         var data = new Option<string>("--data") { Description = "dataset folder: DIR/<domain>/<class>/<image>", Required = true };
         var domains = new Option<string[]>("--domains") { Description = "domains to evaluate (default: all)", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 64 };
-        var command = new Command("eval", "Accuracy of a CLIP model per domain and mean.") { model, data, domains, batch };
-        command.SetAction(parse => ZeroShotCommand.Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], "single", parse.GetValue(batch)));
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("eval", "Accuracy of a model per domain and mean.") { model, data, domains, batch, device };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], parse.GetValue(batch), parse.GetValue(device)!));
         return command;
+    }
+
+    static int Run(string modelPath, string dataDir, string[] domainNames, int batch, string deviceName)
+    {
+        if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
+        var device = Devices.Require(Device.Parse(deviceName));
+        var dataset = DomainDataset.Open(dataDir);
+        var domains = domainNames.Length == 0 ? dataset.Domains : domainNames.Select(n => dataset.Domains[dataset.IndexOf(n)]).ToList();
+        using var backbone = Backbone.Open(modelPath, dataset.Classes, new BackboneOptions());
+        if (backbone is ResNetBackbone { HeadIsNew: true })
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(modelPath)} has no head for these {dataset.Classes.Count} classes: scoring a head initialised from seed 0[/]");
+        using var classifier = backbone.CreateModel(trainBatchNorm: false);
+        classifier.To(device);
+        var transform = new EvalTransform(backbone.Resolution, backbone.Mean, backbone.Std);
+        var accuracy = new Dictionary<string, double>();
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = domains.ToDictionary(d => d.Name, d => ctx.AddTask(Markup.Escape(d.Name), maxValue: d.Images.Count));
+                foreach (var domain in domains)
+                    accuracy[domain.Name] = ImageAccuracy.Evaluate(x => classifier.Logits(classifier.Features(x.To(device))), transform, domain.Images, batch,
+                        done => tasks[domain.Name].Value = done);
+            });
+        AnsiConsole.Write(ZeroShotCommand.AccuracyTable($"{backbone.Kind}, {Path.GetFileName(modelPath.TrimEnd('/'))}", domains, accuracy));
+        return 0;
     }
 }

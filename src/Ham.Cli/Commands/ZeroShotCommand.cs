@@ -21,7 +21,7 @@ static class ZeroShotCommand
         return command;
     }
 
-    internal static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch)
+    static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch)
     {
         if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
         var dataset = DomainDataset.Open(dataDir);
@@ -39,11 +39,17 @@ static class ZeroShotCommand
                     accuracy[domain.Name] = DomainAccuracy.Evaluate(clip, head, domain.Images, batch, done => tasks[domain.Name].Value = done);
             });
 
-        var table = new Table().Title(Markup.Escape($"zero-shot, {Path.GetFileName(modelPath.TrimEnd('/'))}, {templates.Count} template(s)"))
+        AnsiConsole.Write(AccuracyTable($"zero-shot, {Path.GetFileName(modelPath.TrimEnd('/'))}, {templates.Count} template(s)", domains, accuracy));
+        return 0;
+    }
+
+    /// <summary>Accuracy per domain and their mean, as `ham zeroshot` and `ham eval` print it.</summary>
+    internal static Table AccuracyTable(string title, IEnumerable<Domain> domains, IReadOnlyDictionary<string, double> accuracy)
+    {
+        var table = new Table().Title(Markup.Escape(title))
             .AddColumn("domain").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy %").RightAligned());
         foreach (var domain in domains) table.AddRow(Markup.Escape(domain.Name), domain.Images.Count.ToString(), $"{100 * accuracy[domain.Name]:F2}");
         table.AddRow("[bold]mean[/]", "", $"[bold]{100 * accuracy.Values.Average():F2}[/]");
-        AnsiConsole.Write(table);
-        return 0;
+        return table;
     }
 }

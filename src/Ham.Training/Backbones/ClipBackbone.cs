@@ -23,6 +23,7 @@ public sealed class ClipBackbone : Backbone
     public ClipBackbone(string modelPath, IReadOnlyList<string> classes, BackboneOptions options)
     {
         this.modelPath = modelPath;
+        if (classes.Count == 0) throw new ArgumentException($"{modelPath} is a CLIP: its head needs the class names");
         using var clip = ClipCheckpoint.Load(modelPath);
         using var scope = new DisposeScope();
         using var head = ZeroShotHead.Create(clip, classes, PromptTemplates.Single);
