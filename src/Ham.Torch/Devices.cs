@@ -30,7 +30,7 @@ public static class Devices
     public static bool IsAvailable(Device device) => device.Type switch
     {
         DeviceType.CPU => true,
-        DeviceType.CUDA => device.Index < Count(DeviceType.CUDA),
+        DeviceType.CUDA => Math.Max(device.Index, 0) < Count(DeviceType.CUDA),
         _ => false,
     };
 

@@ -15,6 +15,7 @@ public class DeviceTests
         Assert.Equal(gpus + 1, Devices.Visible().Count);
         Assert.Equal(Device.CPU, Devices.Require(Device.CPU));
         Assert.Equal(gpus > 0, Devices.IsAvailable(Device.Parse("cuda")));
+        Assert.Equal(gpus > 0, Devices.IsAvailable(new Device(DeviceType.CUDA)));
         if (gpus > 7) return;
         var e = Assert.Throws<ArgumentException>(() => Devices.Require(Device.Parse("cuda:7")));
         string seen = string.Join(", ", ["cpu", .. Enumerable.Range(0, gpus).Select(i => $"cuda:{i}")]);
