@@ -54,18 +54,17 @@ public class EvalAndEmbedTests : IDisposable
         Assert.Equal(model.Fc.Forward(features).ToArray<float>(), a["logits"].ToArray<float>());
     }
 
-    /// <summary>`ham eval` on a CLIP scores with the trainer's head: the single-template zero-shot accuracies.</summary>
+    /// <summary>`ham eval` on a CLIP scores with the trainer's head: the single-template zero-shot accuracy of each domain.</summary>
     [Fact]
     public void ClipEvalEqualsSingleTemplateZeroShot()
     {
-        string[] common = ["--model", Clip, "--data", SharedData.Path("data", "PACS-mini"), "--domains", "photo", "sketch"];
-        var (code, eval) = ConsoleCapture.Run(["eval", .. common]);
+        var (code, eval) = ConsoleCapture.Run(["eval", "--model", Clip, "--data", SharedData.Path("data", "PACS-mini"), "--domains", "photo"]);
         Assert.True(code == 0, eval);
-        var (code2, zeroShot) = ConsoleCapture.Run(["zeroshot", .. common]);
-        Assert.True(code2 == 0, zeroShot);
-        Assert.Equal(Rows(zeroShot), Rows(eval));
+        var dataset = Ham.Data.Datasets.DomainDataset.Open(SharedData.Path("data", "PACS-mini"));
+        using var model = Ham.Clip.Checkpoints.ClipCheckpoint.Load(Clip);
+        using var head = Ham.Clip.ZeroShot.ZeroShotHead.Create(model, dataset.Classes, Ham.Clip.ZeroShot.PromptTemplates.Single);
+        double accuracy = Ham.Clip.ZeroShot.DomainAccuracy.Evaluate(model, head, dataset.Domains[dataset.IndexOf("photo")].Images);
+        string row = Assert.Single(eval.Split('\n'), l => l.Contains('│') && l.Contains("photo"));
+        Assert.Contains($"{100 * accuracy:F2}", row);
     }
-
-    /// <summary>The table rows (domain, images, accuracy) of a command's output, without its title.</summary>
-    static IEnumerable<string> Rows(string output) => output.Split('\n').Where(l => l.Contains('│') && (l.Contains("photo") || l.Contains("sketch") || l.Contains("mean"))).ToList();
 }
