@@ -1,17 +1,18 @@
 using System.Globalization;
+using Ham.Merging.Checkpoints;
 
 namespace Ham.Merging;
 
 /// <summary>
 /// A merge as `ham merge` takes it, from flags or from a YAML file with the same fields
-/// (method, base, models, out, trim, density, lambda, drop, alpha, beta, trim-scope, seed,
-/// weights, allow-missing). The YAML reader takes what such a file needs: `key: value` lines,
+/// (method, base, models, out, out-shard-size, dtype, trim, density, lambda, drop, alpha, beta,
+/// trim-scope, seed, weights, allow-missing). The YAML reader takes what such a file needs: `key: value` lines,
 /// lists as `- item` lines or `[a, b]`, `#` comments; paths are relative to the file.
 /// </summary>
-public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<string> Models, string Output, MergeOptions Options)
+public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<string> Models, MergeOutput Output, MergeOptions Options)
 {
     static readonly HashSet<string> Keys =
-        ["method", "base", "models", "out", "trim", "density", "lambda", "drop", "alpha", "beta", "trim-scope", "seed", "weights", "allow-missing"];
+        ["method", "base", "models", "out", "trim", "density", "lambda", "drop", "alpha", "beta", "trim-scope", "seed", "weights", "allow-missing", "out-shard-size", "dtype"];
 
     public static MergeConfig ReadYaml(string path)
     {
@@ -33,7 +34,12 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
         };
         var models = fields.TryGetValue("models", out var m) && m.Count > 0 ? m.Select(Resolve).ToList()
             : throw new InvalidDataException($"{path}: 'models' is required (a list of files)");
-        return new MergeConfig(Required("method"), fields.ContainsKey("base") ? Resolve(Required("base")) : null, models, Resolve(Required("out")), options);
+        var output = new MergeOutput(Resolve(Required("out")))
+        {
+            ShardSize = fields.TryGetValue("out-shard-size", out var size) ? ByteSize.Parse(size.Single(), "out-shard-size") : null,
+            DType = fields.TryGetValue("dtype", out var dtype) ? MergeOutput.ParseDType(dtype.Single()) : null,
+        };
+        return new MergeConfig(Required("method"), fields.ContainsKey("base") ? Resolve(Required("base")) : null, models, output, options);
     }
 
     public static TrimScope ParseTrimScope(string text) => text switch

@@ -22,6 +22,9 @@ public abstract class MergeMethod
     /// <summary>The merged tensor, in the compute dtype; the caller's scope owns it.</summary>
     public abstract Tensor Merge(MergeInputs inputs, string name);
 
+    /// <summary>How many models (besides the base) the method merges, checked before <see cref="Prepare"/>.</summary>
+    public virtual (int Min, int Max) ModelCount => (1, int.MaxValue);
+
     /// <summary>The options this method used, for the output's metadata.</summary>
     public abstract IReadOnlyDictionary<string, string> Settings { get; }
 

@@ -1,18 +1,21 @@
 using System.CommandLine;
 using Ham.Merging;
+using Ham.Merging.Checkpoints;
 using Spectre.Console;
 
 namespace Ham.Cli.Commands;
 
-/// <summary>`ham merge`: merge safetensors checkpoints that share names and shapes, by flags or a YAML config.</summary>
+/// <summary>`ham merge`: merge safetensors checkpoints (files or sharded folders) that share names and shapes, by flags or a YAML config.</summary>
 static class MergeCommand
 {
     public static Command Create()
     {
         var method = new Option<string>("--method") { Description = $"one of: {string.Join(", ", MergeMethod.Names)}" };
-        var baseModel = new Option<string>("--base") { Description = "the common starting model theta0 (.safetensors)" };
-        var models = new Option<string[]>("--models") { Description = "the models to merge (.safetensors)", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "output .safetensors file" };
+        var baseModel = new Option<string>("--base") { Description = "the common starting model theta0 (.safetensors file, or a folder with one or with shards and model.safetensors.index.json)" };
+        var models = new Option<string[]>("--models") { Description = "the models to merge (each a .safetensors file or a folder, as --base)", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = "output .safetensors file (a folder with --out-shard-size)" };
+        var shardSize = new Option<string>("--out-shard-size") { Description = "write --out as a Hugging Face folder of shards of at most this size (20KB, 400MB, 2GB), with an index and the base's config files" };
+        var dtype = new Option<string>("--dtype") { Description = "fp32, fp16 or bf16: the floating-point dtype written (default: the base's)" };
         var config = new Option<string>("--config") { Description = "a YAML file with the same fields (method, base, models, out, ...)" };
         var trim = new Option<double?>("--trim") { Description = "rhm: fraction of update entries dropped by magnitude (0.2)" };
         var density = new Option<double?>("--density") { Description = "ties: fraction of update entries kept (0.2)" };
@@ -25,7 +28,7 @@ static class MergeCommand
         var weights = new Option<double[]>("--weights") { Description = "average: per-model weights", AllowMultipleArgumentsPerToken = true };
         var allowMissing = new Option<bool>("--allow-missing") { Description = "names some model lacks take the base's values" };
         var command = new Command("merge", "Merge checkpoints (safetensors) with one of the merging methods.")
-            { method, baseModel, models, output, config, trim, density, lambda, drop, alpha, beta, trimScope, seed, weights, allowMissing };
+            { method, baseModel, models, output, shardSize, dtype, config, trim, density, lambda, drop, alpha, beta, trimScope, seed, weights, allowMissing };
         command.SetAction(parse =>
         {
             var merge = parse.GetValue(config) is { } path
@@ -34,7 +37,11 @@ static class MergeCommand
                     parse.GetValue(method) ?? throw new ArgumentException("--method is required (or --config)"),
                     parse.GetValue(baseModel),
                     parse.GetValue(models) is { Length: > 0 } m ? m : throw new ArgumentException("--models is required (or --config)"),
-                    parse.GetValue(output) ?? throw new ArgumentException("--out is required (or --config)"),
+                    new MergeOutput(parse.GetValue(output) ?? throw new ArgumentException("--out is required (or --config)"))
+                    {
+                        ShardSize = parse.GetValue(shardSize) is { } size ? ByteSize.Parse(size, "--out-shard-size") : null,
+                        DType = parse.GetValue(dtype) is { } d ? MergeOutput.ParseDType(d) : null,
+                    },
                     new MergeOptions
                     {
                         Trim = parse.GetValue(trim), Density = parse.GetValue(density), Lambda = parse.GetValue(lambda),
@@ -58,7 +65,7 @@ static class MergeCommand
                 ModelMerger.Merge(method, merge.Base, merge.Models, merge.Output, merge.Options.AllowMissing,
                     (done, total) => { task.MaxValue = total; task.Value = done; });
             });
-        Console.WriteLine($"wrote {merge.Output} ({method.Name}, {merge.Models.Count} models, {clock.Elapsed.TotalSeconds:F1} s)");
+        Console.WriteLine($"wrote {merge.Output.Path} ({method.Name}, {merge.Models.Count} models, {clock.Elapsed.TotalSeconds:F1} s)");
         return 0;
     }
 }

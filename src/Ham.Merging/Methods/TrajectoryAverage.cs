@@ -17,9 +17,10 @@ sealed class TrajectoryAverage(MergeOptions options) : MergeMethod
 
     public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["beta"] = _beta.ToString("R") };
 
+    public override (int Min, int Max) ModelCount => (2, int.MaxValue);
+
     public override void Prepare(MergeInputs inputs)
     {
-        if (inputs.Models.Count < 2) throw new ArgumentException($"trajectory averages at least 2 checkpoints, got {inputs.Models.Count}");
         int last = inputs.Models.Count - 1;
         _weights = Average.Normalized(Enumerable.Range(0, last + 1).Select(t => BetaWeights.At(t, last, _beta)).ToArray(), last + 1);
     }

@@ -15,11 +15,9 @@ sealed class WiseFt(MergeOptions options) : MergeMethod
 
     public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = _alpha.ToString("R") };
 
-    public override void Prepare(MergeInputs inputs)
-    {
-        inputs.RequireBase(Name);
-        if (inputs.Models.Count != 1) throw new ArgumentException($"wise-ft interpolates the base with exactly one model, got {inputs.Models.Count}");
-    }
+    public override (int Min, int Max) ModelCount => (1, 1);
+
+    public override void Prepare(MergeInputs inputs) => inputs.RequireBase(Name);
 
     public override Tensor Merge(MergeInputs inputs, string name) => inputs.ReadBase(name).Lerp(inputs.ReadModel(0, name), _alpha);
 }
