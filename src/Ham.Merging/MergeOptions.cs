@@ -38,6 +38,42 @@ public sealed record MergeOptions
     /// <summary>Names absent from some input take the base's values instead of being an error.</summary>
     public bool AllowMissing { get; init; }
 
+    /// <summary>Per-tensor rules by parameter name ("density", ...), over the scalar of the same name.</summary>
+    public IReadOnlyDictionary<string, TensorSetting> PerTensor { get; init; } = new Dictionary<string, TensorSetting>();
+
+    /// <summary>Per-model weights that may differ per tensor (a model's tensor no rule matches weighs 1); overrides <see cref="Weights"/>.</summary>
+    public IReadOnlyList<TensorSetting>? ModelWeights { get; init; }
+
+    /// <summary>Every rule of the per-tensor settings, with the parameter it belongs to.</summary>
+    public IEnumerable<(string Parameter, TensorRule Rule)> Rules =>
+        PerTensor.SelectMany(p => p.Value.Rules.Select(r => (p.Key, r)))
+            .Concat((ModelWeights ?? []).SelectMany((w, i) => w.Rules.Select(r => ($"weight of model {i + 1}", r))));
+
+    /// <summary>
+    /// The options as they apply to tensor <paramref name="tensor"/>: every per-tensor rule that
+    /// matches it replaces the scalar, and per-model weights become <see cref="Weights"/>.
+    /// </summary>
+    public MergeOptions For(string tensor)
+    {
+        if (PerTensor.Count == 0 && ModelWeights is null) return this;
+        double? Value(string name, double? scalar) => PerTensor.TryGetValue(name, out var setting) ? setting.ValueFor(tensor) ?? scalar : scalar;
+        return this with
+        {
+            Trim = Value("trim", Trim), Density = Value("density", Density), Lambda = Value("lambda", Lambda), Drop = Value("drop", Drop),
+            Alpha = Value("alpha", Alpha), Beta = Value("beta", Beta),
+            Weights = ModelWeights?.Select(w => w.ValueFor(tensor) ?? 1).ToList() ?? Weights,
+            PerTensor = new Dictionary<string, TensorSetting>(), ModelWeights = null,
+        };
+    }
+
+    /// <summary>
+    /// A parameter's value for metadata: the scalar, or the per-tensor rules followed by the
+    /// default that tensors no rule matches take.
+    /// </summary>
+    internal string Describe(string parameter, double value) => PerTensor.TryGetValue(parameter, out var setting)
+        ? setting.Rules.Any(r => r.Filter is null) ? setting.ToString() : $"{setting}; {value:R}"
+        : value.ToString("R");
+
     internal static double InRange(double value, double low, double high, string option) =>
         value >= low && value <= high ? value : throw new ArgumentException($"{option} must be in [{low}, {high}], got {value}");
 }

@@ -19,6 +19,7 @@ public static class ModelMerger
         var sources = models.Select((m, i) => StateSource.Of(m, $"model {i}")).ToList();
         var inputs = new MergeInputs(baseState is null ? null : StateSource.Of(baseState, "base"), sources, allowMissing);
         var merged = new Dictionary<string, Tensor>();
+        Prepare(method, inputs);
         Run(method, inputs, dtype => dtype, (name, tensor) => merged[name] = tensor.Clone().DetachFromScope(), null);
         return merged;
     }
@@ -42,6 +43,7 @@ public static class ModelMerger
             if (baseModel != null) sources.Add(baseModel);
             foreach (string path in modelPaths) sources.Add(StateSource.Open(path));
             var inputs = new MergeInputs(baseModel, sources.Skip(baseModel is null ? 0 : 1).ToList(), allowMissing);
+            Prepare(method, inputs);
             var layout = inputs.Names.Select(n => { var (d, s) = inputs.Reference.Describe(n); return (n, output.Of(d), s); }).ToList();
             using var writer = CheckpointWriter.Open(output, layout, Metadata(method, basePath, modelPaths), inputs.Reference.Folder);
             WriteBehind(writer, write => Run(method, inputs, output.Of, write, progress));
@@ -114,13 +116,25 @@ public static class ModelMerger
         }
     }
 
-    /// <summary>Merges every tensor in the reference's order, written in the dtype <paramref name="written"/> gives for its stored one.</summary>
-    static void Run(MergeMethod method, MergeInputs inputs, Func<DType, DType> written, Action<string, Tensor> write, Action<int, int>? progress)
+    /// <summary>
+    /// Checks the model count and that every per-tensor filter matches some tensor, then runs the
+    /// method's passes over the whole model (before the output is opened: its metadata records
+    /// what the passes resolved, such as a default lambda of 1/N).
+    /// </summary>
+    static void Prepare(MergeMethod method, MergeInputs inputs)
     {
         var (min, max) = method.ModelCount;
         if (inputs.Models.Count < min || inputs.Models.Count > max)
             throw new ArgumentException($"merge method '{method.Name}' merges {(min == max ? $"exactly {min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}")} model{(max == 1 ? "" : "s")}, got {inputs.Models.Count}");
+        foreach (var (parameter, rule) in method.Configured?.Rules ?? [])
+            if (rule.Filter is { } filter && !inputs.Names.Any(n => n.Contains(filter, StringComparison.Ordinal)))
+                throw new ArgumentException($"{rule.Where}: filter '{filter}' of {parameter} matches no tensor of {inputs.Reference.Origin}");
         method.Prepare(inputs);
+    }
+
+    /// <summary>Merges every tensor in the reference's order, written in the dtype <paramref name="written"/> gives for its stored one.</summary>
+    static void Run(MergeMethod method, MergeInputs inputs, Func<DType, DType> written, Action<string, Tensor> write, Action<int, int>? progress)
+    {
         int done = 0;
         foreach (string name in inputs.Names)
         {
