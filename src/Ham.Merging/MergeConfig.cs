@@ -8,7 +8,7 @@ namespace Ham.Merging;
 /// <summary>
 /// A merge as `ham merge` takes it, from flags or from a YAML file with the same fields: method,
 /// base, models, out, out-shard-size, dtype, allow-missing, weights, and the method's own
-/// parameters (trim, density, lambda, drop, alpha, beta, trim-scope, seed). Paths are relative
+/// parameters (trim, density, lambda, drop, alpha, beta, t, gamma, epsilon, trim-scope, seed). Paths are relative
 /// to the file. As in mergekit, a numeric parameter may be a list of rules, the first whose
 /// filter is a substring of the tensor name wins, one without filter is the fallback:
 /// <code>
@@ -26,7 +26,7 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
     static readonly string[] General = ["method", "base", "models", "out", "out-shard-size", "dtype", "allow-missing", "weights"];
 
     /// <summary>Parameters that may be per tensor (a number or a list of rules).</summary>
-    static readonly string[] PerTensorKeys = ["trim", "density", "lambda", "drop", "alpha", "beta"];
+    static readonly string[] PerTensorKeys = ["trim", "density", "lambda", "drop", "alpha", "beta", "t", "gamma", "epsilon"];
 
     static readonly string[] ScalarParameters = ["trim-scope", "seed"];
 
@@ -70,7 +70,7 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
         var options = new MergeOptions
         {
             Trim = ScalarOf("trim"), Density = ScalarOf("density"), Lambda = ScalarOf("lambda"), Drop = ScalarOf("drop"),
-            Alpha = ScalarOf("alpha"), Beta = ScalarOf("beta"),
+            Alpha = ScalarOf("alpha"), Beta = ScalarOf("beta"), T = ScalarOf("t"), Gamma = ScalarOf("gamma"), Epsilon = ScalarOf("epsilon"),
             TrimScope = Text("trim-scope") is { } scope ? ParseTrimScope(scope) : TrimScope.Model,
             Seed = fields.TryGetValue("seed", out var seed) ? Integer(path, seed.Node, "seed") : 0,
             Weights = fields.TryGetValue("weights", out var w) ? Items(path, w.Node, "weights").Select(x => Number(path, x, "weights")).ToList() : null,

@@ -35,7 +35,8 @@ public abstract class MergeMethod
     public abstract IReadOnlyDictionary<string, string> Settings { get; }
 
     public static IReadOnlyList<string> Names { get; } =
-        ["average", "task-arithmetic", "ties", "dare-ta", "dare-ties", "rhm", "score", "tsv", "iso-c", "wise-ft", "bn-stats", "trajectory"];
+        ["average", "task-arithmetic", "ties", "dare-ta", "dare-ties", "rhm", "score", "tsv", "iso-c", "wise-ft", "bn-stats", "trajectory",
+         "slerp", "model-stock", "breadcrumbs", "della"];
 
     public static MergeMethod Create(string name, MergeOptions options)
     {
@@ -58,6 +59,10 @@ public abstract class MergeMethod
         "wise-ft" => new WiseFt(options),
         "bn-stats" => new BatchNormStatisticsMerge(),
         "trajectory" => new TrajectoryAverage(options),
+        "slerp" => new Slerp(options),
+        "model-stock" => new ModelStock(),
+        "breadcrumbs" => new Breadcrumbs(options),
+        "della" => new Della(options),
         _ => throw new ArgumentException($"unknown merge method '{name}'; the methods are {string.Join(", ", Names)}"),
     };
 }

@@ -12,7 +12,7 @@ public sealed record MergeOptions
     /// <summary>rhm: fraction of update entries dropped by magnitude (default 0.2).</summary>
     public double? Trim { get; init; }
 
-    /// <summary>ties: fraction of update entries kept by magnitude (default 0.2).</summary>
+    /// <summary>ties (default 0.2), breadcrumbs (0.1), della (0.7): fraction of update entries kept.</summary>
     public double? Density { get; init; }
 
     /// <summary>task-arithmetic (default 1/N), ties (default 1): scale of the merged update.</summary>
@@ -27,9 +27,18 @@ public sealed record MergeOptions
     /// <summary>trajectory: Beta(beta, beta) weights (default 0.5).</summary>
     public double? Beta { get; init; }
 
+    /// <summary>slerp: interpolation position between the two models (default 0.5).</summary>
+    public double? T { get; init; }
+
+    /// <summary>breadcrumbs: fraction of the largest update magnitudes dropped per tensor (default 0.01).</summary>
+    public double? Gamma { get; init; }
+
+    /// <summary>della: half-width of the keep probabilities around the density (default 0.1).</summary>
+    public double? Epsilon { get; init; }
+
     public TrimScope TrimScope { get; init; } = TrimScope.Model;
 
-    /// <summary>dare-*: seed of the random drops.</summary>
+    /// <summary>dare-*, della: seed of the random drops.</summary>
     public long Seed { get; init; }
 
     /// <summary>average: per-model weights (normalized to sum 1); null for a uniform soup.</summary>
@@ -60,7 +69,7 @@ public sealed record MergeOptions
         return this with
         {
             Trim = Value("trim", Trim), Density = Value("density", Density), Lambda = Value("lambda", Lambda), Drop = Value("drop", Drop),
-            Alpha = Value("alpha", Alpha), Beta = Value("beta", Beta),
+            Alpha = Value("alpha", Alpha), Beta = Value("beta", Beta), T = Value("t", T), Gamma = Value("gamma", Gamma), Epsilon = Value("epsilon", Epsilon),
             Weights = ModelWeights?.Select(w => w.ValueFor(tensor) ?? 1).ToList() ?? Weights,
             PerTensor = new Dictionary<string, TensorSetting>(), ModelWeights = null,
         };
