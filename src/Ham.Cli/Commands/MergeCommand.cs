@@ -32,6 +32,7 @@ static class MergeCommand
         var allowMissing = new Option<bool>("--allow-missing") { Description = "names some model lacks take the base's values" };
         var command = new Command("merge", "Merge checkpoints (safetensors) with one of the merging methods.")
             { method, baseModel, models, output, shardSize, dtype, config, trim, density, lambda, drop, alpha, beta, t, gamma, epsilon, trimScope, seed, weights, allowMissing };
+        command.Subcommands.Add(MergeInspectCommand.Create());
         command.SetAction(parse =>
         {
             var merge = parse.GetValue(config) is { } path
