@@ -1,39 +1,89 @@
 using System.Globalization;
+using Ham.Merging.Checkpoints;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace Ham.Merging;
 
 /// <summary>
-/// A merge as `ham merge` takes it, from flags or from a YAML file with the same fields
-/// (method, base, models, out, trim, density, lambda, drop, alpha, beta, trim-scope, seed,
-/// weights, allow-missing). The YAML reader takes what such a file needs: `key: value` lines,
-/// lists as `- item` lines or `[a, b]`, `#` comments; paths are relative to the file.
+/// A merge as `ham merge` takes it, from flags or from a YAML file with the same fields: method,
+/// base, models, out, out-shard-size, dtype, allow-missing, weights, and the method's own
+/// parameters (trim, density, lambda, drop, alpha, beta, t, gamma, epsilon, trim-scope, seed). Paths are relative
+/// to the file. As in mergekit, a numeric parameter may be a list of rules, the first whose
+/// filter is a substring of the tensor name wins, one without filter is the fallback:
+/// <code>
+/// density:
+///   - filter: attn
+///     value: 0.3
+///   - value: 0.6
+/// </code>
+/// and a model may be `{model: PATH, weight: W}` with W a number or such a list. An unknown key,
+/// a value of the wrong type, a parameter the method does not have (and, once the model is
+/// open, a filter that matches no tensor) is an error naming the line.
 /// </summary>
-public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<string> Models, string Output, MergeOptions Options)
+public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<string> Models, MergeOutput Output, MergeOptions Options)
 {
-    static readonly HashSet<string> Keys =
-        ["method", "base", "models", "out", "trim", "density", "lambda", "drop", "alpha", "beta", "trim-scope", "seed", "weights", "allow-missing"];
+    static readonly string[] General = ["method", "base", "models", "out", "out-shard-size", "dtype", "allow-missing", "weights"];
+
+    /// <summary>Parameters that may be per tensor (a number or a list of rules).</summary>
+    static readonly string[] PerTensorKeys = ["trim", "density", "lambda", "drop", "alpha", "beta", "t", "gamma", "epsilon"];
+
+    static readonly string[] ScalarParameters = ["trim-scope", "seed"];
 
     public static MergeConfig ReadYaml(string path)
     {
-        var fields = ParseYaml(File.ReadAllLines(path), path);
+        var root = Load(path);
+        var fields = new Dictionary<string, (YamlNode Node, int Line)>();
+        var keys = General.Concat(PerTensorKeys).Concat(ScalarParameters).ToList();
+        foreach (var (keyNode, value) in root.Children)
+        {
+            string key = keyNode is YamlScalarNode { Value: { } k } ? k : throw Error(path, keyNode, "a key must be a name");
+            if (!keys.Contains(key)) throw Error(path, keyNode, $"unknown field '{key}'; the fields are {string.Join(", ", keys)}");
+            fields[key] = (value, Line(keyNode));
+        }
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string Resolve(string p) => Path.IsPathRooted(p) ? p : Path.Combine(dir, p);
-        string Required(string key) => fields.TryGetValue(key, out var v) && v.Count == 1 ? v[0]
-            : throw new InvalidDataException($"{path}: '{key}' is required (one value)");
-        double? Number(string key) => fields.TryGetValue(key, out var v) ? ParseNumber(v.Single(), key, path) : null;
+        string? Text(string key) => fields.TryGetValue(key, out var f) ? Scalar(path, f.Node, key) : null;
+        string Required(string key) => Text(key) ?? throw new InvalidDataException($"{path}: '{key}' is required (one value)");
 
+        string method = Required("method");
+        var declared = MergeMethod.Create(method, new MergeOptions()).Parameters;
+        foreach (var (key, (_, line)) in fields)
+            if (!General.Contains(key) && !declared.Contains(key))
+                throw new InvalidDataException($"{path}, line {line}: '{key}' is not a parameter of {method} (its parameters: {(declared.Count > 0 ? string.Join(", ", declared) : "none")})");
+
+        var (models, modelWeights) = ReadModels(path, fields.TryGetValue("models", out var m) ? m.Node : null, Resolve);
+        if (modelWeights is not null && !declared.Contains("weights"))
+            throw Error(path, m.Node, $"{method} takes no per-model weight");
+        if (modelWeights is not null && fields.TryGetValue("weights", out var both))
+            throw new InvalidDataException($"{path}, line {both.Line}: 'weights' and per-model weights are both given; use one");
+
+        var scalars = new Dictionary<string, double>();
+        var perTensor = new Dictionary<string, TensorSetting>();
+        foreach (string key in PerTensorKeys.Where(fields.ContainsKey))
+        {
+            var node = fields[key].Node;
+            if (node is YamlScalarNode) scalars[key] = Number(path, node, key);
+            else perTensor[key] = Setting(path, node, key);
+        }
+        double? ScalarOf(string key) => scalars.TryGetValue(key, out double v) ? v : null;
         var options = new MergeOptions
         {
-            Trim = Number("trim"), Density = Number("density"), Lambda = Number("lambda"), Drop = Number("drop"),
-            Alpha = Number("alpha"), Beta = Number("beta"),
-            TrimScope = fields.TryGetValue("trim-scope", out var scope) ? ParseTrimScope(scope.Single()) : TrimScope.Model,
-            Seed = (long)(Number("seed") ?? 0),
-            Weights = fields.TryGetValue("weights", out var w) ? w.Select(x => ParseNumber(x, "weights", path)).ToList() : null,
-            AllowMissing = fields.TryGetValue("allow-missing", out var allow) && allow.Single() is "true" or "yes",
+            Trim = ScalarOf("trim"), Density = ScalarOf("density"), Lambda = ScalarOf("lambda"), Drop = ScalarOf("drop"),
+            Alpha = ScalarOf("alpha"), Beta = ScalarOf("beta"), T = ScalarOf("t"), Gamma = ScalarOf("gamma"), Epsilon = ScalarOf("epsilon"),
+            TrimScope = Text("trim-scope") is { } scope ? ParseTrimScope(scope) : TrimScope.Model,
+            Seed = fields.TryGetValue("seed", out var seed) ? Integer(path, seed.Node, "seed") : 0,
+            Weights = fields.TryGetValue("weights", out var w) ? Items(path, w.Node, "weights").Select(x => Number(path, x, "weights")).ToList() : null,
+            ModelWeights = modelWeights,
+            AllowMissing = fields.TryGetValue("allow-missing", out var allow) && Boolean(path, allow.Node, "allow-missing"),
+            PerTensor = perTensor,
         };
-        var models = fields.TryGetValue("models", out var m) && m.Count > 0 ? m.Select(Resolve).ToList()
-            : throw new InvalidDataException($"{path}: 'models' is required (a list of files)");
-        return new MergeConfig(Required("method"), fields.ContainsKey("base") ? Resolve(Required("base")) : null, models, Resolve(Required("out")), options);
+        var output = new MergeOutput(Resolve(Required("out")))
+        {
+            ShardSize = Text("out-shard-size") is { } size ? ByteSize.Parse(size, "out-shard-size") : null,
+            DType = Text("dtype") is { } dtype ? MergeOutput.ParseDType(dtype) : null,
+        };
+        return new MergeConfig(method, Text("base") is { } b ? Resolve(b) : null, models, output, options);
     }
 
     public static TrimScope ParseTrimScope(string text) => text switch
@@ -43,44 +93,112 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
         _ => throw new ArgumentException($"--trim-scope must be 'model' or 'tensor', got '{text}'"),
     };
 
-    static double ParseNumber(string text, string key, string path) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value
-            : throw new InvalidDataException($"{path}: '{key}' must be a number, got '{text}'");
-
-    static Dictionary<string, List<string>> ParseYaml(string[] lines, string path)
+    static YamlMappingNode Load(string path)
     {
-        var fields = new Dictionary<string, List<string>>();
-        string? listKey = null;
-        for (int i = 0; i < lines.Length; i++)
+        var stream = new YamlStream();
+        try
         {
-            string line = StripComment(lines[i]).TrimEnd();
-            if (line.Trim().Length == 0) continue;
-            string trimmed = line.Trim();
-            if (trimmed.StartsWith("- ") && listKey != null)
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            throw new InvalidDataException($"{path}, line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
+        }
+        return stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode root ? root
+            : throw new InvalidDataException($"{path}: expected one YAML document of 'key: value' fields");
+    }
+
+    /// <summary>The models: paths, or {model: PATH, weight: W} (W a number or a list of rules; models without one weigh 1).</summary>
+    static (List<string> Models, List<TensorSetting>? Weights) ReadModels(string path, YamlNode? node, Func<string, string> resolve)
+    {
+        var items = node is null ? [] : Items(path, node, "models");
+        if (items.Count == 0) throw new InvalidDataException($"{path}: 'models' is required (a list of files or folders)");
+        var models = new List<string>();
+        var weights = new List<TensorSetting>();
+        bool weighted = false;
+        foreach (var item in items)
+        {
+            if (item is YamlScalarNode)
             {
-                fields[listKey].Add(Unquote(trimmed[2..].Trim()));
+                models.Add(resolve(Scalar(path, item, "models")));
+                weights.Add(TensorSetting.Constant(1, Where(path, item)));
                 continue;
             }
-            int colon = line.IndexOf(':');
-            if (colon <= 0 || char.IsWhiteSpace(line[0]))
-                throw new InvalidDataException($"{path}, line {i + 1}: expected 'key: value' or '- item', got \"{lines[i]}\"");
-            string key = line[..colon].Trim(), value = line[(colon + 1)..].Trim();
-            if (!Keys.Contains(key)) throw new InvalidDataException($"{path}, line {i + 1}: unknown field '{key}'; the fields are {string.Join(", ", Keys)}");
-            if (fields.ContainsKey(key)) throw new InvalidDataException($"{path}, line {i + 1}: '{key}' given twice");
-            fields[key] = value.StartsWith('[') && value.EndsWith(']')
-                ? value[1..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Unquote).ToList()
-                : value.Length > 0 ? [Unquote(value)] : [];
-            listKey = value.Length == 0 ? key : null;
+            if (item is not YamlMappingNode map) throw Error(path, item, "a model is a path or {model: PATH, weight: W}");
+            string? model = null;
+            foreach (var (keyNode, value) in map.Children)
+            {
+                switch ((keyNode as YamlScalarNode)?.Value)
+                {
+                    case "model": model = Scalar(path, value, "model"); break;
+                    case "weight":
+                        weights.Add(value is YamlScalarNode ? TensorSetting.Constant(Number(path, value, "weight"), Where(path, value)) : Setting(path, value, "weight"));
+                        weighted = true;
+                        break;
+                    default: throw Error(path, keyNode, $"unknown field '{(keyNode as YamlScalarNode)?.Value}' of a model; the fields are model, weight");
+                }
+            }
+            models.Add(resolve(model ?? throw Error(path, map, "a model needs 'model: PATH'")));
+            if (weights.Count < models.Count) weights.Add(TensorSetting.Constant(1, Where(path, map)));
         }
-        return fields;
+        return (models, weighted ? weights : null);
     }
 
-    static string StripComment(string line)
+    /// <summary>A list of rules {filter: SUBSTRING, value: NUMBER}, the fallback without filter.</summary>
+    static TensorSetting Setting(string path, YamlNode node, string key)
     {
-        int hash = line.IndexOf(" #", StringComparison.Ordinal);
-        return line.TrimStart().StartsWith('#') ? "" : hash >= 0 ? line[..hash] : line;
+        if (node is not YamlSequenceNode list || list.Children.Count == 0)
+            throw Error(path, node, $"'{key}' must be a number or a list of {{filter, value}} rules");
+        var rules = new List<TensorRule>();
+        foreach (var item in list.Children)
+        {
+            if (item is not YamlMappingNode rule)
+                throw Error(path, item, $"a rule of '{key}' is {{filter: SUBSTRING, value: NUMBER}} (gradients over layers are not supported)");
+            string? filter = null;
+            double? value = null;
+            foreach (var (ruleKey, ruleValue) in rule.Children)
+            {
+                switch ((ruleKey as YamlScalarNode)?.Value)
+                {
+                    case "filter": filter = Scalar(path, ruleValue, "filter"); break;
+                    case "value": value = Number(path, ruleValue, key); break;
+                    default: throw Error(path, ruleKey, $"unknown field '{(ruleKey as YamlScalarNode)?.Value}' of a rule of '{key}'; the fields are filter, value");
+                }
+            }
+            rules.Add(new TensorRule(filter, value ?? throw Error(path, rule, $"a rule of '{key}' needs a value"), Where(path, rule)));
+        }
+        return new TensorSetting(rules);
     }
 
-    static string Unquote(string text) =>
-        text.Length >= 2 && (text[0] == '"' && text[^1] == '"' || text[0] == '\'' && text[^1] == '\'') ? text[1..^1] : text;
+    static IReadOnlyList<YamlNode> Items(string path, YamlNode node, string key) => node switch
+    {
+        YamlSequenceNode list => list.Children.ToList(),
+        YamlScalarNode { Value: "" or null } => [],
+        _ => throw Error(path, node, $"'{key}' must be a list"),
+    };
+
+    static string Scalar(string path, YamlNode node, string key) =>
+        node is YamlScalarNode { Value: { } value } ? value : throw Error(path, node, $"'{key}' must be a single value");
+
+    static double Number(string path, YamlNode node, string key) =>
+        double.TryParse(Scalar(path, node, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value
+            : throw Error(path, node, $"'{key}' must be a number, got '{Scalar(path, node, key)}'");
+
+    static long Integer(string path, YamlNode node, string key) =>
+        long.TryParse(Scalar(path, node, key), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value
+            : throw Error(path, node, $"'{key}' must be an integer, got '{Scalar(path, node, key)}'");
+
+    static bool Boolean(string path, YamlNode node, string key) => Scalar(path, node, key) switch
+    {
+        "true" or "yes" => true,
+        "false" or "no" => false,
+        var other => throw Error(path, node, $"'{key}' must be true or false, got '{other}'"),
+    };
+
+    static int Line(YamlNode node) => (int)node.Start.Line;
+
+    static string Where(string path, YamlNode node) => $"{path}, line {Line(node)}";
+
+    static InvalidDataException Error(string path, YamlNode node, string message) => new($"{Where(path, node)}: {message}");
 }

@@ -22,13 +22,30 @@ public abstract class MergeMethod
     /// <summary>The merged tensor, in the compute dtype; the caller's scope owns it.</summary>
     public abstract Tensor Merge(MergeInputs inputs, string name);
 
+    /// <summary>The parameters the method reads (a config that sets another is an error); per-tensor where the parameter allows.</summary>
+    public virtual IReadOnlyList<string> Parameters => [];
+
+    /// <summary>The options <see cref="Create"/> made the method with: their per-tensor rules are checked against the model's names.</summary>
+    internal MergeOptions? Configured { get; private set; }
+
+    /// <summary>How many models (besides the base) the method merges, checked before <see cref="Prepare"/>.</summary>
+    public virtual (int Min, int Max) ModelCount => (1, int.MaxValue);
+
     /// <summary>The options this method used, for the output's metadata.</summary>
     public abstract IReadOnlyDictionary<string, string> Settings { get; }
 
     public static IReadOnlyList<string> Names { get; } =
-        ["average", "task-arithmetic", "ties", "dare-ta", "dare-ties", "rhm", "score", "tsv", "iso-c", "wise-ft", "bn-stats", "trajectory"];
+        ["average", "task-arithmetic", "ties", "dare-ta", "dare-ties", "rhm", "score", "tsv", "iso-c", "wise-ft", "bn-stats", "trajectory",
+         "slerp", "model-stock", "breadcrumbs", "della"];
 
-    public static MergeMethod Create(string name, MergeOptions options) => name switch
+    public static MergeMethod Create(string name, MergeOptions options)
+    {
+        var method = New(name, options);
+        method.Configured = options;
+        return method;
+    }
+
+    static MergeMethod New(string name, MergeOptions options) => name switch
     {
         "average" => new Average(options),
         "task-arithmetic" => new TaskArithmetic(options, dare: false),
@@ -42,6 +59,10 @@ public abstract class MergeMethod
         "wise-ft" => new WiseFt(options),
         "bn-stats" => new BatchNormStatisticsMerge(),
         "trajectory" => new TrajectoryAverage(options),
+        "slerp" => new Slerp(options),
+        "model-stock" => new ModelStock(),
+        "breadcrumbs" => new Breadcrumbs(options),
+        "della" => new Della(options),
         _ => throw new ArgumentException($"unknown merge method '{name}'; the methods are {string.Join(", ", Names)}"),
     };
 }

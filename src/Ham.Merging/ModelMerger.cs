@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Ham.Torch;
-using Ham.Torch.Serialization;
+using Ham.Merging.Checkpoints;
 
 namespace Ham.Merging;
 
 /// <summary>
 /// Runs a <see cref="MergeMethod"/> tensor by tensor: in memory (for the training pipeline) or
-/// from memory-mapped safetensors files to a safetensors file written tensor by tensor to a
-/// temp file and renamed at the end, so peak memory is a few tensors, not N models.
+/// from memory-mapped safetensors checkpoints to a safetensors file or folder of shards written
+/// tensor by tensor to a temp path and renamed at the end, so peak memory is a few tensors, not N models.
 /// </summary>
 public static class ModelMerger
 {
@@ -19,12 +19,21 @@ public static class ModelMerger
         var sources = models.Select((m, i) => StateSource.Of(m, $"model {i}")).ToList();
         var inputs = new MergeInputs(baseState is null ? null : StateSource.Of(baseState, "base"), sources, allowMissing);
         var merged = new Dictionary<string, Tensor>();
-        Run(method, inputs, (name, tensor) => merged[name] = tensor.Clone().DetachFromScope(), null);
+        Prepare(method, inputs);
+        Run(method, inputs, dtype => dtype, (name, tensor) => merged[name] = tensor.Clone().DetachFromScope(), null);
         return merged;
     }
 
     /// <summary>Merges safetensors files into <paramref name="output"/>; the metadata records method, options and inputs.</summary>
     public static void Merge(MergeMethod method, string? basePath, IReadOnlyList<string> modelPaths, string output,
+        bool allowMissing = false, Action<int, int>? progress = null) =>
+        Merge(method, basePath, modelPaths, new MergeOutput(output), allowMissing, progress);
+
+    /// <summary>
+    /// Merges checkpoints (each a safetensors file, a folder with one, or a folder of shards) into
+    /// <paramref name="output"/>: a file, or a folder of shards with the reference model's config files.
+    /// </summary>
+    public static void Merge(MergeMethod method, string? basePath, IReadOnlyList<string> modelPaths, MergeOutput output,
         bool allowMissing = false, Action<int, int>? progress = null)
     {
         var sources = new List<StateSource>();
@@ -32,12 +41,12 @@ public static class ModelMerger
         {
             var baseModel = basePath is null ? null : StateSource.Open(basePath);
             if (baseModel != null) sources.Add(baseModel);
-            var models = modelPaths.Select(StateSource.Open).ToList();
-            sources.AddRange(models);
-            var inputs = new MergeInputs(baseModel, models, allowMissing);
-            var layout = inputs.Names.Select(n => { var (d, s) = inputs.Reference.Describe(n); return (n, d, s); }).ToList();
-            using var writer = new SafetensorsWriter(output, layout, Metadata(method, basePath, modelPaths));
-            WriteBehind(writer, write => Run(method, inputs, write, progress));
+            foreach (string path in modelPaths) sources.Add(StateSource.Open(path));
+            var inputs = new MergeInputs(baseModel, sources.Skip(baseModel is null ? 0 : 1).ToList(), allowMissing);
+            Prepare(method, inputs);
+            var layout = inputs.Names.Select(n => { var (d, s) = inputs.Reference.Describe(n); return (n, output.Of(d), s); }).ToList();
+            using var writer = CheckpointWriter.Open(output, layout, Metadata(method, basePath, modelPaths), inputs.Reference.Folder);
+            WriteBehind(writer, write => Run(method, inputs, output.Of, write, progress));
             writer.Complete();
         }
         finally
@@ -52,7 +61,7 @@ public static class ModelMerger
     /// tensor k + 1. The writer owns and frees the tensors; its first error stops the merge and is
     /// rethrown as it was.
     /// </summary>
-    static void WriteBehind(SafetensorsWriter writer, Action<Action<string, Tensor>> merge)
+    static void WriteBehind(CheckpointWriter writer, Action<Action<string, Tensor>> merge)
     {
         using var failed = new CancellationTokenSource();
         using var pending = new BlockingCollection<(string Name, Tensor Tensor)>(boundedCapacity: 2);
@@ -107,17 +116,33 @@ public static class ModelMerger
         }
     }
 
-    static void Run(MergeMethod method, MergeInputs inputs, Action<string, Tensor> write, Action<int, int>? progress)
+    /// <summary>
+    /// Checks the model count and that every per-tensor filter matches some tensor, then runs the
+    /// method's passes over the whole model (before the output is opened: its metadata records
+    /// what the passes resolved, such as a default lambda of 1/N).
+    /// </summary>
+    static void Prepare(MergeMethod method, MergeInputs inputs)
     {
+        var (min, max) = method.ModelCount;
+        if (inputs.Models.Count < min || inputs.Models.Count > max)
+            throw new ArgumentException($"merge method '{method.Name}' merges {(min == max ? $"exactly {min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}")} model{(max == 1 ? "" : "s")}, got {inputs.Models.Count}");
+        foreach (var (parameter, rule) in method.Configured?.Rules ?? [])
+            if (rule.Filter is { } filter && !inputs.Names.Any(n => n.Contains(filter, StringComparison.Ordinal)))
+                throw new ArgumentException($"{rule.Where}: filter '{filter}' of {parameter} matches no tensor of {inputs.Reference.Origin}");
         method.Prepare(inputs);
+    }
+
+    /// <summary>Merges every tensor in the reference's order, written in the dtype <paramref name="written"/> gives for its stored one.</summary>
+    static void Run(MergeMethod method, MergeInputs inputs, Func<DType, DType> written, Action<string, Tensor> write, Action<int, int>? progress)
+    {
         int done = 0;
         foreach (string name in inputs.Names)
         {
             using var scope = new DisposeScope();
-            var dtype = inputs.Reference.Describe(name).DType;
+            var dtype = written(inputs.Reference.Describe(name).DType);
             // A tensor no model changed (a frozen part) is copied, not recomputed as theta0 + 0,
             // which would turn the base's -0.0 into +0.0.
-            var tensor = method.Merges(inputs, name) && !inputs.Unchanged(name) ? method.Merge(inputs, name).To(dtype) : inputs.Reference.Read(name);
+            var tensor = method.Merges(inputs, name) && !inputs.Unchanged(name) ? method.Merge(inputs, name).To(dtype) : inputs.Reference.Read(name).To(dtype);
             write(name, tensor);
             progress?.Invoke(++done, inputs.Names.Count);
         }

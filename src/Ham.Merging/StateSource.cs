@@ -1,11 +1,11 @@
 using Ham.Torch;
-using Ham.Torch.Serialization;
+using Ham.Merging.Checkpoints;
 
 namespace Ham.Merging;
 
 /// <summary>
 /// A model's named tensors, read one at a time: an in-memory state dict (the training pipeline)
-/// or a memory-mapped safetensors file (`ham merge`), so a merge never needs whole models in memory.
+/// or memory-mapped safetensors files (`ham merge`: one file or the shards of one model), so a merge never needs whole models in memory.
 /// </summary>
 public abstract class StateSource : IDisposable
 {
@@ -45,11 +45,15 @@ public abstract class StateSource : IDisposable
     internal virtual void CopyValues(string name, long offset, Span<byte> destination) =>
         throw new NotSupportedException($"{Origin}: '{name}' cannot be read in chunks");
 
+    /// <summary>The folder a checkpoint argument named, where its config files are; null for a file or a state dict.</summary>
+    public virtual string? Folder => null;
+
     public virtual void Dispose() { }
 
     public static StateSource Of(IReadOnlyDictionary<string, Tensor> state, string origin) => new InMemory(state, origin);
 
-    public static StateSource Open(string safetensorsPath) => new File(SafetensorsFile.Open(safetensorsPath));
+    /// <summary>A safetensors checkpoint: a file, a folder with one, or a folder of shards (<see cref="CheckpointFiles"/>).</summary>
+    public static StateSource Open(string path) => new Files(CheckpointFiles.Open(path));
 
     sealed class InMemory(IReadOnlyDictionary<string, Tensor> state, string origin) : StateSource
     {
@@ -66,24 +70,41 @@ public abstract class StateSource : IDisposable
             state[name].Bytes.Slice(checked((int)offset), destination.Length).CopyTo(destination);
     }
 
-    sealed class File(SafetensorsFile mapped) : StateSource
+    /// <summary>Memory-mapped safetensors files: one, or the shards of one model.</summary>
+    sealed class Files(CheckpointFiles checkpoint) : StateSource
     {
-        readonly SafetensorsFile file = mapped;
+        readonly CheckpointFiles files = checkpoint;
 
-        public override string Origin => file.Path;
-        public override IReadOnlyList<string> Names { get; } = mapped.Entries.Select(e => e.Name).ToList();
-        public override bool Contains(string name) => file.Contains(name);
-        public override (DType, long[]) Describe(string name) => (file.Entry(name).DType, file.Entry(name).Shape);
-        public override Tensor Read(string name) => file.Read(name);
-        public override void Dispose() => file.Dispose();
+        public override string Origin => files.Path;
+        public override IReadOnlyList<string> Names => files.Names;
+        public override bool Contains(string name) => files.Contains(name);
+        public override (DType, long[]) Describe(string name)
+        {
+            var entry = files.Locate(name).Entry;
+            return (entry.DType, entry.Shape);
+        }
 
-        internal override bool HoldsAs(string name, DType dtype) => file.Entry(name).DType == dtype;
+        public override Tensor Read(string name) => files.Locate(name).File.Read(name);
+        public override void Dispose() => files.Dispose();
 
-        internal override void CopyValues(string name, long offset, Span<byte> destination) => file.CopyBytes(file.Entry(name), offset, destination);
+        public override string? Folder => files.Folder;
+
+        internal override bool HoldsAs(string name, DType dtype) => files.Locate(name).Entry.DType == dtype;
+
+        internal override void CopyValues(string name, long offset, Span<byte> destination)
+        {
+            var (file, entry) = files.Locate(name);
+            file.CopyBytes(entry, offset, destination);
+        }
 
         /// <summary>Compares the mapped bytes directly: no copy, memcmp speed.</summary>
-        public override bool SameAs(StateSource other, string name) => other is File f && file.Entry(name).DType == f.file.Entry(name).DType
-            ? file.Bytes(name).SequenceEqual(f.file.Bytes(name))
-            : base.SameAs(other, name);
+        public override bool SameAs(StateSource other, string name)
+        {
+            if (other is not Files f) return base.SameAs(other, name);
+            var (mine, theirs) = (files.Locate(name), f.files.Locate(name));
+            return mine.Entry.DType == theirs.Entry.DType
+                ? mine.File.Bytes(mine.Entry).SequenceEqual(theirs.File.Bytes(theirs.Entry))
+                : base.SameAs(other, name);
+        }
     }
 }

@@ -10,17 +10,29 @@ sealed class Average(MergeOptions options) : MergeMethod
 {
     public override string Name => "average";
 
-    public override IReadOnlyDictionary<string, string> Settings => options.Weights is { } w
-        ? new Dictionary<string, string> { ["weights"] = string.Join(",", w) }
-        : new Dictionary<string, string>();
+    public override IReadOnlyList<string> Parameters => ["weights"];
 
+    public override IReadOnlyDictionary<string, string> Settings => WeightSettings(options);
+
+    /// <summary>Checks the weights of every tensor (per-model weights may differ per tensor).</summary>
     public override void Prepare(MergeInputs inputs)
     {
-        if (options.Weights is { } w && (w.Count != inputs.Models.Count || w.Any(x => x < 0) || w.Sum() <= 0))
-            throw new ArgumentException($"--weights: expected {inputs.Models.Count} non-negative weights with a positive sum, got [{string.Join(", ", w)}]");
+        foreach (string name in inputs.FloatNames) CheckWeights(options.For(name).Weights, inputs.Models.Count, name);
     }
 
-    public override Tensor Merge(MergeInputs inputs, string name) => WeightedSum(inputs.ReadModels(name), Normalized(options.Weights, inputs.Models.Count));
+    public override Tensor Merge(MergeInputs inputs, string name) => WeightedSum(inputs.ReadModels(name), Normalized(options.For(name).Weights, inputs.Models.Count));
+
+    internal static void CheckWeights(IReadOnlyList<double>? w, int models, string tensor)
+    {
+        if (w is not null && (w.Count != models || w.Any(x => x < 0) || w.Sum() <= 0))
+            throw new ArgumentException($"--weights: expected {models} non-negative weights with a positive sum, got [{string.Join(", ", w)}] (for '{tensor}')");
+    }
+
+    /// <summary>The weights for metadata: the list, or each model's per-tensor rules.</summary>
+    internal static Dictionary<string, string> WeightSettings(MergeOptions options) =>
+        options.ModelWeights is { } rules ? new() { ["weights"] = string.Join(" | ", rules) }
+        : options.Weights is { } w ? new() { ["weights"] = string.Join(",", w) }
+        : new();
 
     internal static double[] Normalized(IReadOnlyList<double>? weights, int count)
     {

@@ -10,11 +10,11 @@ namespace Ham.Merging.Methods;
 /// </summary>
 sealed class IsotropicMerge(MergeOptions options) : MergeMethod
 {
-    readonly double _alpha = options.Alpha ?? 1.0;
-
     public override string Name => "iso-c";
 
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = _alpha.ToString("R") };
+    public override IReadOnlyList<string> Parameters => ["alpha"];
+
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = options.Describe("alpha", options.Alpha ?? 1.0) };
 
     public override void Prepare(MergeInputs inputs) => inputs.RequireBase(Name);
 
@@ -24,6 +24,6 @@ sealed class IsotropicMerge(MergeOptions options) : MergeMethod
         var deltas = inputs.ReadDeltas(name);
         var sum = Average.WeightedSum(deltas, Enumerable.Repeat(1.0, deltas.Length).ToArray());
         var (u, s, vh) = Linalg.Svd(sum);
-        return inputs.ReadBase(name) + Functional.MatMul(u, vh) * (s.Mean().Item() * _alpha);
+        return inputs.ReadBase(name) + Functional.MatMul(u, vh) * (s.Mean().Item() * (options.For(name).Alpha ?? 1.0));
     }
 }

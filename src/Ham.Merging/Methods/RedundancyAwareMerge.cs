@@ -8,34 +8,43 @@ namespace Ham.Merging.Methods;
 /// `trim` (the rank int(n * trim) magnitude; trim = fraction dropped, default 0.2); then
 /// merged = sum_i kept v_i / (number of models that kept the entry), 0 where none did, and the
 /// result is theta0 + merged. Trim 0 is the plain average of the task vectors;
-/// `--trim-scope tensor` is the paper's layer-level ablation.
+/// `--trim-scope tensor` is the paper's layer-level ablation; per-tensor trims select each group of
+/// tensors sharing a value on its own.
 /// </summary>
 public sealed class RedundancyAwareMerge(MergeOptions options) : MergeMethod
 {
-    readonly double _trim = MergeOptions.InRange(options.Trim ?? 0.2, 0, 1, "--trim");
-    float?[] _thresholds = [];
+    readonly double _trim = Trim(options);
+    readonly Dictionary<double, float?[]> _thresholds = [];
 
     public override string Name => "rhm";
 
+    public override IReadOnlyList<string> Parameters => ["trim", "trim-scope"];
+
     public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        ["trim"] = _trim.ToString("R"), ["trim_scope"] = options.TrimScope.ToString().ToLowerInvariant(),
+        ["trim"] = options.Describe("trim", _trim), ["trim_scope"] = options.TrimScope.ToString().ToLowerInvariant(),
     };
 
-    long RankOf(long n) => (long)(n * _trim);
+    static double Trim(MergeOptions o) => MergeOptions.InRange(o.Trim ?? 0.2, 0, 1, "--trim");
 
+    static Func<long, long> RankOf(double trim) => n => (long)(n * trim);
+
+    /// <summary>Model scope: one threshold per model over all changed tensors, or over each group of tensors sharing a per-tensor trim.</summary>
     public override void Prepare(MergeInputs inputs)
     {
         inputs.RequireBase(Name);
-        if (options.TrimScope == TrimScope.Model)
-            _thresholds = MagnitudeThresholds.Select(inputs, inputs.FloatNames.ToList(), RankOf, leaveOutUnchanged: true);
+        var groups = inputs.FloatNames.GroupBy(n => Trim(options.For(n))).ToList(); // checks every tensor's trim too
+        if (options.TrimScope == TrimScope.Tensor) return;
+        foreach (var group in groups)
+            _thresholds[group.Key] = MagnitudeThresholds.Select(inputs, group.ToList(), RankOf(group.Key), leaveOutUnchanged: true);
     }
 
     public override Tensor Merge(MergeInputs inputs, string name)
     {
+        double trim = Trim(options.For(name));
         var thresholds = options.TrimScope == TrimScope.Tensor
-            ? MagnitudeThresholds.Select(inputs, [name], RankOf, leaveOutUnchanged: false)
-            : _thresholds;
+            ? MagnitudeThresholds.Select(inputs, [name], RankOf(trim), leaveOutUnchanged: false)
+            : _thresholds[trim];
         var cuts = MagnitudeCut.Of(thresholds, keepEqual: false);
         return TaskVectorPass.Produce(inputs, name, output => new KeptMean(cuts, output));
     }

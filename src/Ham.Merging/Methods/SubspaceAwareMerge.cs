@@ -13,11 +13,11 @@ namespace Ham.Merging.Methods;
 /// </summary>
 sealed class SubspaceAwareMerge(MergeOptions options) : MergeMethod
 {
-    readonly double _alpha = options.Alpha ?? 1.0;
-
     public override string Name => "score";
 
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = _alpha.ToString("R") };
+    public override IReadOnlyList<string> Parameters => ["alpha"];
+
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = options.Describe("alpha", options.Alpha ?? 1.0) };
 
     public override void Prepare(MergeInputs inputs) => inputs.RequireBase(Name);
 
@@ -39,6 +39,6 @@ sealed class SubspaceAwareMerge(MergeOptions options) : MergeMethod
             var trimmed = diagonal + offDiagonal * keep;
             coreSum = coreSum is null ? trimmed : coreSum + trimmed;
         }
-        return inputs.ReadBase(name) + Functional.MatMul(Functional.MatMul(u, coreSum!), vh) * _alpha;
+        return inputs.ReadBase(name) + Functional.MatMul(Functional.MatMul(u, coreSum!), vh) * (options.For(name).Alpha ?? 1.0);
     }
 }

@@ -11,11 +11,11 @@ namespace Ham.Merging.Methods;
 /// </summary>
 sealed class TaskSingularVectors(MergeOptions options) : MergeMethod
 {
-    readonly double _alpha = options.Alpha ?? 1.0;
-
     public override string Name => "tsv";
 
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = _alpha.ToString("R") };
+    public override IReadOnlyList<string> Parameters => ["alpha"];
+
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = options.Describe("alpha", options.Alpha ?? 1.0) };
 
     public override void Prepare(MergeInputs inputs) => inputs.RequireBase(Name);
 
@@ -24,6 +24,6 @@ sealed class TaskSingularVectors(MergeOptions options) : MergeMethod
         if (!Subspaces.IsMatrix(inputs, name)) return Average.WeightedSum(inputs.ReadModels(name), Average.Normalized(null, inputs.Models.Count));
         var (uCat, sCat, vhCat) = Subspaces.LeadingConcatenated(inputs.ReadDeltas(name));
         var update = Functional.MatMul(Subspaces.Polar(uCat) * sCat, Subspaces.Polar(vhCat));
-        return inputs.ReadBase(name) + update * _alpha;
+        return inputs.ReadBase(name) + update * (options.For(name).Alpha ?? 1.0);
     }
 }

@@ -11,18 +11,19 @@ namespace Ham.Merging.Methods;
 ///    all elected signs (the "majority" rule);
 /// 3. disjoint mean: sum of the trimmed entries that agree with the elected sign / their count
 ///    (at least 1); result theta0 + lambda * that (lambda default 1, density default 0.2).
-/// `--trim-scope tensor` trims and resolves zero signs per tensor. `dare-ties` replaces step 1's
+/// `--trim-scope tensor` trims and resolves zero signs per tensor; per-tensor densities (or drops)
+/// trim and elect each group of tensors sharing a value on its own. `dare-ties` replaces step 1's
 /// input with DARE-dropped task vectors (<see cref="DareDrop"/>, drop default 0.9).
 /// </summary>
 sealed class Ties(MergeOptions options, bool dare) : MergeMethod
 {
-    readonly double _density = MergeOptions.InRange(options.Density ?? 0.2, 0, 1, "--density");
-    readonly double _lambda = options.Lambda ?? 1.0;
-    readonly double _drop = dare ? MergeOptions.InRange(options.Drop ?? 0.9, 0, 0.999999, "--drop") : 0;
-    float?[] _thresholds = [];
-    double _majoritySign;
+    readonly double _density = Density(options);
+    readonly double _drop = Drop(options, dare);
+    readonly Dictionary<(double Density, double Drop), (float?[] Thresholds, double MajoritySign)> _groups = [];
 
     public override string Name => dare ? "dare-ties" : "ties";
+
+    public override IReadOnlyList<string> Parameters => dare ? ["density", "lambda", "trim-scope", "drop", "seed"] : ["density", "lambda", "trim-scope"];
 
     public override IReadOnlyDictionary<string, string> Settings
     {
@@ -30,38 +31,60 @@ sealed class Ties(MergeOptions options, bool dare) : MergeMethod
         {
             var settings = new Dictionary<string, string>
             {
-                ["density"] = _density.ToString("R"), ["lambda"] = _lambda.ToString("R"),
+                ["density"] = options.Describe("density", _density), ["lambda"] = options.Describe("lambda", options.Lambda ?? 1.0),
                 ["trim_scope"] = options.TrimScope.ToString().ToLowerInvariant(),
             };
-            if (dare) { settings["drop"] = _drop.ToString("R"); settings["seed"] = options.Seed.ToString(); }
+            if (dare) { settings["drop"] = options.Describe("drop", _drop); settings["seed"] = options.Seed.ToString(); }
             return settings;
         }
     }
 
+    static double Density(MergeOptions o) => MergeOptions.InRange(o.Density ?? 0.2, 0, 1, "--density");
+
+    static double Drop(MergeOptions o, bool dare) => dare ? MergeOptions.InRange(o.Drop ?? 0.9, 0, 0.999999, "--drop") : 0;
+
+    /// <summary>The (density, drop) of tensor <paramref name="name"/>: tensors that share them are trimmed and elected together.</summary>
+    (double Density, double Drop) GroupOf(string name)
+    {
+        var tensor = options.For(name);
+        return (Density(tensor), Drop(tensor, dare));
+    }
+
     /// <summary>kthvalue rank of the threshold among n magnitudes; 0 keeps everything.</summary>
-    long RankOf(long n) => n - (long)(n * _density);
+    static Func<long, long> RankOf(double density) => n => n - (long)(n * density);
 
     /// <summary>The task vectors TIES trims: DARE-dropped for dare-ties, else theta_i - theta0 (null).</summary>
     Func<int, string, Tensor>? DeltaOf(MergeInputs inputs) =>
-        dare ? (i, name) => DareDrop.Apply(inputs.ReadDelta(i, name), _drop, options.Seed, i, name) : null;
+        dare ? (i, name) => DareDrop.Apply(inputs.ReadDelta(i, name), GroupOf(name).Drop, options.Seed, i, name) : null;
 
+    /// <summary>
+    /// Model scope: thresholds and the majority sign over all changed tensors, or, with
+    /// per-tensor density or drop, over each group of tensors sharing them (each group merges as
+    /// if it were a model of its own).
+    /// </summary>
     public override void Prepare(MergeInputs inputs)
     {
         inputs.RequireBase(Name);
+        var groups = inputs.FloatNames.GroupBy(GroupOf).ToList(); // checks every tensor's density and drop too
         if (options.TrimScope == TrimScope.Tensor) return;
-        var names = inputs.FloatNames.ToList();
-        _thresholds = MagnitudeThresholds.Select(inputs, names, RankOf, leaveOutUnchanged: true, DeltaOf(inputs));
-        _majoritySign = ElectedSigns.Majority(inputs, names.Where(n => !inputs.Unchanged(n)), MagnitudeCut.Of(_thresholds, keepEqual: true), DeltaOf(inputs));
+        foreach (var group in groups)
+        {
+            var thresholds = MagnitudeThresholds.Select(inputs, group.ToList(), RankOf(group.Key.Density), leaveOutUnchanged: true, DeltaOf(inputs));
+            double majority = ElectedSigns.Majority(inputs, group.Where(n => !inputs.Unchanged(n)), MagnitudeCut.Of(thresholds, keepEqual: true), DeltaOf(inputs));
+            _groups[group.Key] = (thresholds, majority);
+        }
     }
 
     public override Tensor Merge(MergeInputs inputs, string name)
     {
         var deltaOf = DeltaOf(inputs);
-        var thresholds = options.TrimScope == TrimScope.Tensor
-            ? MagnitudeThresholds.Select(inputs, [name], RankOf, leaveOutUnchanged: false, deltaOf)
-            : _thresholds;
+        var key = GroupOf(name);
+        double lambda = options.For(name).Lambda ?? 1.0;
+        var (thresholds, majority) = options.TrimScope == TrimScope.Tensor
+            ? (MagnitudeThresholds.Select(inputs, [name], RankOf(key.Density), leaveOutUnchanged: false, deltaOf), double.NaN)
+            : _groups[key];
         var cuts = MagnitudeCut.Of(thresholds, keepEqual: true);
-        double majority = options.TrimScope == TrimScope.Tensor ? ElectedSigns.Majority(inputs, [name], cuts, deltaOf) : _majoritySign;
-        return TaskVectorPass.Produce(inputs, name, output => new DisjointMean(cuts, majority, _lambda, output), deltaOf);
+        if (options.TrimScope == TrimScope.Tensor) majority = ElectedSigns.Majority(inputs, [name], cuts, deltaOf);
+        return TaskVectorPass.Produce(inputs, name, output => new DisjointMean(cuts, majority, lambda, output), deltaOf);
     }
 }

@@ -10,19 +10,23 @@ namespace Ham.Merging.Methods;
 /// </summary>
 sealed class TrajectoryAverage(MergeOptions options) : MergeMethod
 {
-    readonly double _beta = options.Beta ?? 0.5;
-    double[] _weights = [];
+    readonly Dictionary<double, double[]> _weights = [];
 
     public override string Name => "trajectory";
 
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["beta"] = _beta.ToString("R") };
+    public override IReadOnlyList<string> Parameters => ["beta"];
 
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["beta"] = options.Describe("beta", options.Beta ?? 0.5) };
+
+    public override (int Min, int Max) ModelCount => (2, int.MaxValue);
+
+    /// <summary>The normalized weights of every beta the tensors use (beta may be per tensor).</summary>
     public override void Prepare(MergeInputs inputs)
     {
-        if (inputs.Models.Count < 2) throw new ArgumentException($"trajectory averages at least 2 checkpoints, got {inputs.Models.Count}");
         int last = inputs.Models.Count - 1;
-        _weights = Average.Normalized(Enumerable.Range(0, last + 1).Select(t => BetaWeights.At(t, last, _beta)).ToArray(), last + 1);
+        foreach (double beta in inputs.FloatNames.Select(n => options.For(n).Beta ?? 0.5).Distinct())
+            _weights[beta] = Average.Normalized(Enumerable.Range(0, last + 1).Select(t => BetaWeights.At(t, last, beta)).ToArray(), last + 1);
     }
 
-    public override Tensor Merge(MergeInputs inputs, string name) => Average.WeightedSum(inputs.ReadModels(name), _weights);
+    public override Tensor Merge(MergeInputs inputs, string name) => Average.WeightedSum(inputs.ReadModels(name), _weights[options.For(name).Beta ?? 0.5]);
 }

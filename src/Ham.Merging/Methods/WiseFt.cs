@@ -9,17 +9,23 @@ namespace Ham.Merging.Methods;
 /// </summary>
 sealed class WiseFt(MergeOptions options) : MergeMethod
 {
-    readonly double _alpha = MergeOptions.InRange(options.Alpha ?? 0.5, 0, 1, "--alpha");
+    readonly double _alpha = Alpha(options);
 
     public override string Name => "wise-ft";
 
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = _alpha.ToString("R") };
+    public override IReadOnlyList<string> Parameters => ["alpha"];
+
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = options.Describe("alpha", _alpha) };
+
+    static double Alpha(MergeOptions o) => MergeOptions.InRange(o.Alpha ?? 0.5, 0, 1, "--alpha");
+
+    public override (int Min, int Max) ModelCount => (1, 1);
 
     public override void Prepare(MergeInputs inputs)
     {
         inputs.RequireBase(Name);
-        if (inputs.Models.Count != 1) throw new ArgumentException($"wise-ft interpolates the base with exactly one model, got {inputs.Models.Count}");
+        foreach (string name in inputs.FloatNames) Alpha(options.For(name));
     }
 
-    public override Tensor Merge(MergeInputs inputs, string name) => inputs.ReadBase(name).Lerp(inputs.ReadModel(0, name), _alpha);
+    public override Tensor Merge(MergeInputs inputs, string name) => inputs.ReadBase(name).Lerp(inputs.ReadModel(0, name), Alpha(options.For(name)));
 }
