@@ -39,10 +39,12 @@ static class HamTrainingStep
         var batches = Enumerable.Range(0, Sources).Select(_ => (Images: Ham.Torch.Random.Normal([Batch, 3, 224, 224], generator).DetachFromScope(),
             Labels: Ham.Torch.Random.Integers(0, Classes, [Batch], generator).DetachFromScope())).ToArray();
 
+        var opa = new LayerDotSignAlignment();
+
         void Step(int step)
         {
             using var scope = new DisposeScope();
-            var meanUpdate = SignAlignmentLoss.MeanUpdate(parameters, theta0);
+            opa.BeginStep(parameters, theta0);
             for (int i = 0; i < Sources; i++)
             {
                 using var model = new DisposeScope();
@@ -52,7 +54,7 @@ static class HamTrainingStep
                 var images = Tensor.Cat([batches[i].Images, .. selected.Select((idx, j) => batches[j].Images.IndexSelect(0, Tensor.FromArray(idx, idx.Length)))]);
                 var labels = Tensor.Cat([batches[i].Labels, .. selected.Select((idx, j) => batches[j].Labels.IndexSelect(0, Tensor.FromArray(idx, idx.Length)))]);
                 var total = Functional.CrossEntropy(Logits(ClipModel.Normalize(encoders[i].Forward(images))), labels)
-                    + SignAlignmentLoss.Compute(parameters[i], theta0, meanUpdate);
+                    + opa.Compute(parameters[i], theta0).Loss;
                 optimizers[i].ZeroGrad();
                 total.Backward();
                 optimizers[i].Step();

@@ -8,6 +8,7 @@ using Ham.Torch.Optim;
 using Ham.Training.Algorithms;
 using Ham.Training.Backbones;
 using Ham.Training.Hyperparameters;
+using Ham.Training.Method;
 
 namespace Ham.Training;
 
@@ -206,6 +207,10 @@ public sealed class Trainer : IDisposable
                     ["zero_shot"] = state["zero_shot"]!.DeepClone(),
                 },
             };
+            // How often the delivered sources' updates disagree in sign over the trained tensors (what OPA is meant to lower).
+            if (algorithm.Models.Count > 1)
+                results["sign_conflict_fraction"] = SignConflicts.Count(deliveredSources, backbone.InitialState,
+                    algorithm.Models[0].Model.NamedParameters().Select(p => p.Name)).Fraction;
             AtomicText.WriteJson(folder.Results, results);
             AtomicText.Write(folder.LossPlot, LossPlot.Svg(log.CrossEntropyBySource(), $"training loss per source (test domain {options.TestDomain})"));
             return results;

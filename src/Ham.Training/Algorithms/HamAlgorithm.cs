@@ -10,25 +10,26 @@ namespace Ham.Training.Algorithms;
 /// - SAE (<see cref="SourceEnrichment"/>): each model's batch B_i is joined by the samples of the
 ///   other sources' batches it is more confident on than its own mean confidence tau_i;
 /// - OPA (<see cref="SignAlignmentLoss"/>): Loss_i = CE_i + lambda L_sign,i against the step's
-///   detached mean update v_bar over all sources;
+///   detached consensus update, in the form the `opa` hyperparameter names (the printed
+///   `layer-dot` by default; `elementwise`, `leave-one-out`); off at lambda 0;
 /// - the Beta historical average every model keeps, delivered (`average` on) and merged by RHM.
 /// </summary>
 public sealed class HamAlgorithm : PerSource
 {
     readonly bool enrich;
     readonly double lambda;
-    Tensor[]? meanUpdate;
+    readonly SignAlignmentLoss? alignment;
 
     public HamAlgorithm(AlgorithmContext context) : base(context)
     {
         enrich = context.Hyperparameters.Bool("sae");
         lambda = context.Hyperparameters.Double("lambda");
+        alignment = lambda > 0 ? SignAlignmentLoss.Create(context.Hyperparameters.String("opa")) : null;
     }
 
-    /// <summary>OPA's v_bar^l from every source's parameters at the start of the step, before any of them moves.</summary>
-    protected override void BeginStep(IReadOnlyList<SourceBatch> batches) => meanUpdate = lambda > 0
-        ? SignAlignmentLoss.MeanUpdate(Models.Select(m => m.Parameters).ToList(), InitialParameters)
-        : null;
+    /// <summary>OPA's consensus from every source's parameters at the start of the step, before any of them moves.</summary>
+    protected override void BeginStep(IReadOnlyList<SourceBatch> batches) =>
+        alignment?.BeginStep(Models.Select(m => m.Parameters).ToList(), InitialParameters);
 
     protected override (Tensor Images, Tensor Labels, (string, JsonNode?)[] Terms) Batch(int i, IReadOnlyList<SourceBatch> batches)
     {
@@ -59,10 +60,11 @@ public sealed class HamAlgorithm : PerSource
         return SourceEnrichment.SelectFor(i, confidence);
     }
 
+    /// <summary>CE_i + lambda L_sign,i; the log's "sign" is L_sign,i and "sign_active" the fraction of its hinges open (both 0 when OPA is off).</summary>
     protected override (Tensor Loss, (string, JsonNode?)[] Terms) Penalize(int i, Tensor ce)
     {
-        if (meanUpdate is null) return (ce, [("sign", 0.0)]);
-        var sign = SignAlignmentLoss.Compute(Models[i].Parameters, InitialParameters, meanUpdate);
-        return (ce + sign * lambda, [("sign", sign.Item())]);
+        if (alignment is null) return (ce, [("sign", 0.0), ("sign_active", 0.0)]);
+        var sign = alignment.Compute(Models[i].Parameters, InitialParameters);
+        return (ce + sign.Loss * lambda, [("sign", sign.Loss.Item()), ("sign_active", sign.ActiveFraction)]);
     }
 }

@@ -1,4 +1,5 @@
 using Ham.Merging;
+using Ham.Training.Method;
 
 namespace Ham.Training.Hyperparameters;
 
@@ -18,8 +19,10 @@ public static class AlgorithmHyperparameters
     static readonly Hyperparameter Beta = Hyperparameter.Double("beta", 0.5, SearchDistribution.Fixed, NumericRange.Positive,
         "Beta(beta, beta) step weights of the historical (moving) average");
     static readonly Hyperparameter Sae = Hyperparameter.Bool("sae", true, "SAE's source enrichment of each source's batch");
-    static readonly Hyperparameter Opa = Hyperparameter.String("opa", "layer-dot", ["layer-dot", "elementwise", "leave-one-out"],
-        "how OPA compares a source's update with the consensus");
+    // The printed equation stays the default so results stay comparable, though it rarely acts (README, "OPA").
+    static readonly Hyperparameter Opa = Hyperparameter.String("opa", "layer-dot", SignAlignmentLoss.Forms,
+        "OPA's sign-alignment form: layer-dot (the paper's equation 5, per tensor against the mean of all sources), "
+        + "elementwise (per entry against that mean), leave-one-out (per tensor against the other sources' mean)");
     static readonly Hyperparameter Merge = Hyperparameter.String("merge", "rhm", MergeMethod.Names, "how the sources' models are merged at the end");
     static readonly Hyperparameter Averaged = Hyperparameter.Bool("average", true,
         "deliver the historical average of the weights rather than the last step's");

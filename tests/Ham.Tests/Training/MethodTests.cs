@@ -71,41 +71,6 @@ public class HistoricalAverageTests
     }
 }
 
-public class SignAlignmentLossTests
-{
-    [Fact]
-    public void ValueAndGradientMatchHandComputation()
-    {
-        using var scope = new DisposeScope();
-        // One tensor of two entries; theta_0 = 0. v_1 = (2, 1), v_2 = (-3, -1): v_bar = (-0.5, 0).
-        // <v_1, v_bar> = -1 -> L_1 = 1, gradient -v_bar = (0.5, 0); <v_2, v_bar> = 1.5 -> L_2 = 0.
-        var theta0 = new[] { Tensor.Zeros([2], DType.Float64) };
-        var theta1 = new[] { Tensor.FromArray(new double[] { 2, 1 }).RequiresGrad_() };
-        var theta2 = new[] { Tensor.FromArray(new double[] { -3, -1 }).RequiresGrad_() };
-        var mean = SignAlignmentLoss.MeanUpdate([theta1, theta2], theta0);
-        Assert.Equal(new double[] { -0.5, 0 }, mean[0].ToArray<double>());
-        Assert.False(mean[0].RequiresGrad);
-
-        var loss1 = SignAlignmentLoss.Compute(theta1, theta0, mean);
-        var loss2 = SignAlignmentLoss.Compute(theta2, theta0, mean);
-        Assert.Equal(1.0, loss1.Item(), 12);
-        Assert.Equal(0.0, loss2.Item(), 12);
-        loss1.Backward();
-        Assert.Equal(new double[] { 0.5, 0 }, theta1[0].Grad!.ToArray<double>());
-    }
-
-    [Fact]
-    public void AveragesOverParameterTensors()
-    {
-        using var scope = new DisposeScope();
-        // Two tensors, only the first in conflict: L = (1/N_L) * 1 with N_L = 2.
-        var theta0 = new[] { Tensor.Zeros([2], DType.Float64), Tensor.Zeros([1], DType.Float64) };
-        var theta = new[] { Tensor.FromArray(new double[] { 2, 1 }), Tensor.FromArray(new double[] { 4.0 }) };
-        var mean = new[] { Tensor.FromArray(new double[] { -0.5, 0 }), Tensor.FromArray(new double[] { 1.0 }) };
-        Assert.Equal(0.5, SignAlignmentLoss.Compute(theta, theta0, mean).Item(), 12);
-    }
-}
-
 public class SourceEnrichmentTests
 {
     [Fact]
