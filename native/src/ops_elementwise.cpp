@@ -116,6 +116,8 @@ SCALAR_(mul_scalar_, a->mul_(s))
 SCALAR_(fill_, a->fill_(s))
 UNARY_(zero_, a->zero_())
 UNARY_(sqrt_, a->sqrt_())
+// Activations in place (torchvision's ReLU(inplace=True): no new buffer per block).
+UNARY_(relu_, a->relu_())
 
 // a += alpha * b
 HAM_API int ham_add_scaled_(ham_tensor a, ham_tensor b, double alpha) { HAM_TRY(a->add_(*b, alpha)) }

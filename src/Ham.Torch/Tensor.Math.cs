@@ -108,6 +108,8 @@ public sealed partial class Tensor
     public Tensor Fill_(double value) { Api.Check(Api.ham_fill_(Handle, value)); return this; }
     public Tensor Zero_() { Api.Check(Api.ham_zero_(Handle)); return this; }
     public Tensor Sqrt_() { Api.Check(Api.ham_sqrt_(Handle)); return this; }
+    /// <summary>max(x, 0) in place; autograd allows it where the producer does not need its output for backward (after conv, batch norm, add).</summary>
+    public Tensor Relu_() { Api.Check(Api.ham_relu_(Handle)); return this; }
     public Tensor Clamp_(double min, double max) { Api.Check(Api.ham_clamp_(Handle, min, max)); return this; }
     /// <summary>this += value * a * b.</summary>
     public Tensor AddCMul_(Tensor a, Tensor b, double value) { Api.Check(Api.ham_addcmul_(Handle, a.Handle, b.Handle, value)); return this; }

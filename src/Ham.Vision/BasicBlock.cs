@@ -30,9 +30,10 @@ public sealed class BasicBlock : Layer
     public override Tensor Forward(Tensor x)
     {
         using var scope = new DisposeScope();
-        var y = Bn1.Forward(Conv1.Forward(x)).Relu();
+        // relu and the residual sum in place, as torchvision's (none of their producers needs its output for backward)
+        var y = Bn1.Forward(Conv1.Forward(x)).Relu_();
         y = Bn2.Forward(Conv2.Forward(y));
         var identity = Downsample?.Forward(x) ?? x;
-        return scope.MoveToOuter((y + identity).Relu());
+        return scope.MoveToOuter(y.Add_(identity).Relu_());
     }
 }

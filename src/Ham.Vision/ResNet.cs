@@ -61,7 +61,7 @@ public sealed class ResNet : Layer
     public Tensor Features(Tensor images)
     {
         using var scope = new DisposeScope();
-        var x = Bn1.Forward(Conv1.Forward(images)).Relu();      // (N, 64, H/2, W/2)
+        var x = Bn1.Forward(Conv1.Forward(images)).Relu_();     // (N, 64, H/2, W/2)
         x = Functional.MaxPool2d(x, 3, stride: 2, padding: 1);  // (N, 64, H/4, W/4)
         x = Layer1.Forward(x);                                  // (N, 64 e, H/4, W/4)
         x = Layer2.Forward(x);                                  // (N, 128 e, H/8, W/8)

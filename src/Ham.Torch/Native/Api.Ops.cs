@@ -77,6 +77,7 @@ static unsafe partial class Api
     [DllImport(Lib)] internal static extern int ham_fill_(IntPtr a, double s);
     [DllImport(Lib)] internal static extern int ham_zero_(IntPtr a);
     [DllImport(Lib)] internal static extern int ham_sqrt_(IntPtr a);
+    [DllImport(Lib)] internal static extern int ham_relu_(IntPtr a);
     [DllImport(Lib)] internal static extern int ham_clamp(IntPtr a, double lo, double hi, int has_lo, int has_hi, out IntPtr @out);
     [DllImport(Lib)] internal static extern int ham_where(IntPtr cond, IntPtr a, IntPtr b, out IntPtr @out);
     [DllImport(Lib)] internal static extern int ham_lerp(IntPtr a, IntPtr b, double weight, out IntPtr @out);
