@@ -58,10 +58,10 @@ public class ResultTableTests : IDisposable
     [Fact]
     public void CollectReadsEveryRunFolderAndLabelsRowsByMethodAndMerge()
     {
-        WriteRun("a", "PerSource", "ties", "photo", 0.5);
-        WriteRun("b", "PerSource", "ties", "photo", 0.7);
-        WriteRun("c", "Ham", "rhm", "photo", 0.8);
-        WriteRun("d", "Erm", "rhm", "sketch", 0.25);
+        WriteRun("a", "per-source", "ties", "photo", 0.5);
+        WriteRun("b", "per-source", "ties", "photo", 0.7);
+        WriteRun("c", "ham", "rhm", "photo", 0.8);
+        WriteRun("d", "erm", null, "sketch", 0.25);
         var table = ResultTable.Collect(_dir);
         Assert.Equal(["ERM", "HAM + rhm", "per-source + ties"], table.Methods);
         Assert.Equal(["photo", "sketch"], table.Domains);
@@ -76,11 +76,14 @@ public class ResultTableTests : IDisposable
         Assert.Contains(_dir, error.Message);
     }
 
-    void WriteRun(string name, string method, string merge, string testDomain, double accuracy)
+    /// <summary>A run folder as the trainer writes it: the method in run.json's options, the merge (of per-source methods) among its hyperparameters.</summary>
+    void WriteRun(string name, string method, string? merge, string testDomain, double accuracy)
     {
         string run = Path.Combine(_dir, name);
         Directory.CreateDirectory(run);
-        File.WriteAllText(Path.Combine(run, "run.json"), new JsonObject { ["options"] = new JsonObject { ["Method"] = method, ["Merge"] = merge } }.ToJsonString());
+        var hyperparameters = new JsonObject();
+        if (merge is not null) hyperparameters["merge"] = merge;
+        File.WriteAllText(Path.Combine(run, "run.json"), new JsonObject { ["options"] = new JsonObject { ["Method"] = method }, ["hyperparameters"] = hyperparameters }.ToJsonString());
         File.WriteAllText(Path.Combine(run, "results.json"), new JsonObject { ["test_domain"] = testDomain, ["test_accuracy"] = accuracy }.ToJsonString());
     }
 }

@@ -44,12 +44,20 @@ def space(algorithm, backbone):
         s["sae"] = (True, lambda r: True)
         s["opa"] = ("layer-dot", lambda r: "layer-dot")
         s["merge"] = ("rhm", lambda r: "rhm")
+        s["density"] = (0.2, lambda r: 0.2)
+        s["drop"] = (0.9, lambda r: 0.9)
+        s["trim_scope"] = ("model", lambda r: "model")
         s["average"] = (True, lambda r: True)
     elif algorithm == "per-source":
         s["merge"] = ("rhm", lambda r: "rhm")
         s["trim"] = (0.2, lambda r: r.choice([0.2, 0.4, 0.6, 0.8]))
+        s["density"] = (0.2, lambda r: 0.2)
+        s["drop"] = (0.9, lambda r: 0.9)
+        s["trim_scope"] = ("model", lambda r: "model")
+        s["beta"] = (0.5, lambda r: 0.5)
         s["average"] = (False, lambda r: False)
     elif algorithm == "erm":
+        s["beta"] = (0.5, lambda r: 0.5)
         s["average"] = (False, lambda r: False)
     elif algorithm == "clipood":
         s["margin"] = (0.3, lambda r: 0.3)
@@ -62,6 +70,9 @@ def space(algorithm, backbone):
         s["mmd_gamma"] = (1.0, lambda r: 10**r.uniform(-1, 1))
     elif algorithm == "mixup":  # DomainBed's Mixup
         s["mixup_alpha"] = (0.2, lambda r: 10**r.uniform(-1, 1))
+    if algorithm in ("irm", "mmd", "coral", "mixup"):  # every model keeps a historical average; these deliver their final weights
+        s["beta"] = (0.5, lambda r: 0.5)
+        s["average"] = (False, lambda r: False)
     return s
 
 
