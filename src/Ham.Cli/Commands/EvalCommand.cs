@@ -14,8 +14,10 @@ static class EvalCommand
         var data = new Option<string>("--data") { Description = "dataset folder: DIR/<domain>/<class>/<image>", Required = true };
         var domains = new Option<string[]>("--domains") { Description = "domains to evaluate (default: all)", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 64 };
-        var command = new Command("eval", "Accuracy of a CLIP model per domain and mean.") { model, data, domains, batch };
-        command.SetAction(parse => ZeroShotCommand.Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], "single", parse.GetValue(batch)));
+        var activation = ActivationOption.Create();
+        var command = new Command("eval", "Accuracy of a CLIP model per domain and mean.") { model, data, domains, batch, activation };
+        command.SetAction(parse => ZeroShotCommand.Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], "single", parse.GetValue(batch),
+            ActivationOption.Parse(parse.GetValue(activation))));
         return command;
     }
 }
