@@ -26,9 +26,11 @@ static class ZeroShotCommand
     internal static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch, Ham.Clip.Model.Activation? activation)
     {
         if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
-        var dataset = DomainDataset.Open(dataDir);
-        var domains = domainNames.Length == 0 ? dataset.Domains : domainNames.Select(n => dataset.Domains[dataset.IndexOf(n)]).ToList();
         var templates = PromptTemplates.Parse(templateSpec);
+        var listing = DomainDataset.Open(dataDir);
+        var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
+        var (dataset, scan) = ReadableDataset.Check(listing, chosen);
+        var domains = chosen.Select(d => dataset.Domains[dataset.IndexOf(d.Name)]).ToList();
         using var clip = ClipCheckpoint.Load(ActivationOption.Read(modelPath, activation), modelPath);
         using var head = ZeroShotHead.Create(clip, dataset.Classes, templates);
 
@@ -46,6 +48,7 @@ static class ZeroShotCommand
         foreach (var domain in domains) table.AddRow(Markup.Escape(domain.Name), domain.Images.Count.ToString(), $"{100 * accuracy[domain.Name]:F2}");
         table.AddRow("[bold]mean[/]", "", $"[bold]{100 * accuracy.Values.Average():F2}[/]");
         AnsiConsole.Write(table);
+        ReadableDataset.PrintSkipped(scan);
         return 0;
     }
 }

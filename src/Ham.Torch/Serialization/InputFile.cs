@@ -12,7 +12,7 @@ public static class InputFile
     {
         var target = FileSystemEntry.Target(path);
         if (target.Kind == FileSystemEntryKind.Regular) return;
-        if (target.Kind != FileSystemEntryKind.Missing) throw new IOException($"{path}: {target.Description}, not a {what} file");
+        if (target.Kind != FileSystemEntryKind.Missing) throw new IOException($"{path}: {target.Description}, where a regular file ({what}) was expected");
         if (FileSystemEntry.Of(path).Kind != FileSystemEntryKind.SymbolicLink) throw new FileNotFoundException($"{what} not found: {path}", path);
         throw new FileNotFoundException(LinkProblem(path), path);
     }

@@ -141,6 +141,6 @@ public class SafetensorsFuzzTests
         Assert.Contains($"a symbolic link to {tree.Path("gone.safetensors")}, which does not exist", dangling.Message);
 
         var directory = Assert.Throws<IOException>(() => SafetensorsFile.Open(tree.Root));
-        Assert.Contains("a directory, not a safetensors file", directory.Message);
+        Assert.Contains("a directory, where a regular file (safetensors) was expected", directory.Message);
     }
 }
