@@ -36,15 +36,10 @@ sealed class TrainingLog(string path)
     }
 }
 
-/// <summary>Text files written to a temp file and renamed, so a kill never leaves half a file.</summary>
+/// <summary>Text files written to a temp file and renamed, so a kill never leaves half a file (<see cref="Ham.Torch.Serialization.OutputFile"/>).</summary>
 public static class AtomicText
 {
-    public static void Write(string path, string text)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void Write(string path, string text) => Ham.Torch.Serialization.OutputFile.WriteAllText(path, text);
 
     public static void WriteJson(string path, JsonNode node) =>
         Write(path, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");

@@ -21,18 +21,21 @@ static class ClipEmbedCommand
         var images = new Option<string[]>("--images") { Description = "image files (JPEG or PNG)", AllowMultipleArgumentsPerToken = true };
         var texts = new Option<string[]>("--texts") { Description = "texts to encode", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "output .safetensors file", Required = true };
-        var command = new Command("embed", "Encode images and texts with a CLIP model and save the tensors.") { model, images, texts, output };
-        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(images) ?? [], parse.GetValue(texts) ?? [], parse.GetValue(output)!));
+        var activation = ActivationOption.Create();
+        var command = new Command("embed", "Encode images and texts with a CLIP model and save the tensors.") { model, images, texts, output, activation };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(images) ?? [], parse.GetValue(texts) ?? [], parse.GetValue(output)!,
+            ActivationOption.Parse(parse.GetValue(activation))));
         return command;
     }
 
-    static int Run(string modelPath, string[] imagePaths, string[] texts, string output)
+    static int Run(string modelPath, string[] imagePaths, string[] texts, string output, Ham.Clip.Model.Activation? activation)
     {
         if (imagePaths.Length == 0 && texts.Length == 0)
             throw new ArgumentException("nothing to embed: give --images, --texts or both");
+        OutputFile.CheckTarget(output);
         using var scope = new DisposeScope();
         using var noGrad = LibTorch.NoGrad();
-        using var clip = ClipCheckpoint.Load(modelPath);
+        using var clip = ClipCheckpoint.Load(ActivationOption.Read(modelPath, activation), modelPath);
         var tensors = new Dictionary<string, Tensor>();
         if (imagePaths.Length > 0)
         {

@@ -31,8 +31,10 @@ static class EvalCommand
     {
         if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
         var device = Devices.Require(Device.Parse(deviceName));
-        var dataset = DomainDataset.Open(dataDir);
-        var domains = domainNames.Length == 0 ? dataset.Domains : domainNames.Select(n => dataset.Domains[dataset.IndexOf(n)]).ToList();
+        var listing = DomainDataset.Open(dataDir);
+        var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
+        var (dataset, scan) = ReadableDataset.Check(listing, chosen);
+        var domains = chosen.Select(d => dataset.Domains[dataset.IndexOf(d.Name)]).ToList();
         using var backbone = Backbone.Open(modelPath, dataset.Classes, new BackboneOptions());
         if (backbone is ResNetBackbone { HeadIsNew: true })
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(modelPath)} has no head for these {dataset.Classes.Count} classes: scoring a head initialised from seed 0[/]");
@@ -49,6 +51,7 @@ static class EvalCommand
                         done => tasks[domain.Name].Value = done);
             });
         AnsiConsole.Write(ZeroShotCommand.AccuracyTable($"{backbone.Kind}, {Path.GetFileName(modelPath.TrimEnd('/'))}", domains, accuracy));
+        ReadableDataset.PrintSkipped(scan);
         return 0;
     }
 }

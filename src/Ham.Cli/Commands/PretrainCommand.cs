@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ham.Data.Images;
 using Ham.Data.Synthetic;
 using Ham.Training.Pretraining;
 using Spectre.Console;
@@ -20,6 +21,10 @@ static class PretrainCommand
         command.SetAction(parse =>
         {
             var options = new PretrainingOptions { Steps = parse.GetValue(steps), Seed = parse.GetValue(seed), Patch = parse.GetValue(patch), Vision = parse.GetValue(vision)! };
+            if (options.Steps < 1) throw new ArgumentException($"--steps must be at least 1, got {options.Steps}");
+            if (options.Vision is not ("resnet" or "vit")) throw new ArgumentException($"--vision must be resnet or vit, got '{options.Vision}'");
+            if (options.Patch < 1 || options.Resolution % options.Patch != 0)
+                throw new ArgumentException($"--patch must divide the {options.Resolution}-px images, got {options.Patch}");
             Run(parse.GetValue(data)!, parse.GetValue(output)!, options);
             return 0;
         });
@@ -31,6 +36,7 @@ static class PretrainCommand
         string captions = Directory.Exists(data) ? SyntheticBenchmark.CorpusCaptions(data) : data;
         if (!File.Exists(captions)) throw new FileNotFoundException($"no captions at {captions}; run `ham data synth --out DIR` first", captions);
         bool trained = false;
+        var skipped = new List<ImageFileException>();
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
@@ -39,9 +45,11 @@ static class PretrainCommand
                 {
                     task.Value = step;
                     task.Description = $"pretraining tiny CLIP, loss {loss:F3}";
-                });
+                }, skipped.Add);
                 task.Value = options.Steps;
             });
-        Console.WriteLine(trained ? $"wrote {output}" : $"{output} is already this model (reused)");
+        foreach (var bad in skipped) Console.WriteLine($"  skipped: {bad.Message}");
+        Console.WriteLine((trained ? $"wrote {output}" : $"{output} is already this model (reused)") +
+            (skipped.Count > 0 ? $"; {skipped.Count} unreadable image(s) skipped (listed above)" : ""));
     }
 }

@@ -16,18 +16,22 @@ static class ZeroShotCommand
         var domains = new Option<string[]>("--domains") { Description = "domains to evaluate (default: all)", AllowMultipleArgumentsPerToken = true };
         var templates = new Option<string>("--templates") { Description = "single, imagenet, or a file with one template per line", DefaultValueFactory = _ => "single" };
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 64 };
-        var command = new Command("zeroshot", "Zero-shot accuracy per domain and mean.") { model, data, domains, templates, batch };
-        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], parse.GetValue(templates)!, parse.GetValue(batch)));
+        var activation = ActivationOption.Create();
+        var command = new Command("zeroshot", "Zero-shot accuracy per domain and mean.") { model, data, domains, templates, batch, activation };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], parse.GetValue(templates)!, parse.GetValue(batch),
+            ActivationOption.Parse(parse.GetValue(activation))));
         return command;
     }
 
-    static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch)
+    static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch, Ham.Clip.Model.Activation? activation)
     {
         if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
-        var dataset = DomainDataset.Open(dataDir);
-        var domains = domainNames.Length == 0 ? dataset.Domains : domainNames.Select(n => dataset.Domains[dataset.IndexOf(n)]).ToList();
         var templates = PromptTemplates.Parse(templateSpec);
-        using var clip = ClipCheckpoint.Load(modelPath);
+        var listing = DomainDataset.Open(dataDir);
+        var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
+        var (dataset, scan) = ReadableDataset.Check(listing, chosen);
+        var domains = chosen.Select(d => dataset.Domains[dataset.IndexOf(d.Name)]).ToList();
+        using var clip = ClipCheckpoint.Load(ActivationOption.Read(modelPath, activation), modelPath);
         using var head = ZeroShotHead.Create(clip, dataset.Classes, templates);
 
         var accuracy = new Dictionary<string, double>();
@@ -40,6 +44,7 @@ static class ZeroShotCommand
             });
 
         AnsiConsole.Write(AccuracyTable($"zero-shot, {Path.GetFileName(modelPath.TrimEnd('/'))}, {templates.Count} template(s)", domains, accuracy));
+        ReadableDataset.PrintSkipped(scan);
         return 0;
     }
 

@@ -6,31 +6,58 @@ using Ham.Torch.Serialization;
 
 namespace Ham.Clip.Checkpoints;
 
+/// <summary>Where a checkpoint's activations, head widths and layer-norm epsilons came from.</summary>
+public enum ClipSettingsSource
+{
+    /// <summary>A Hugging Face folder's config.json.</summary>
+    HuggingFaceConfig,
+
+    /// <summary>The __metadata__ Ham writes into its safetensors files.</summary>
+    HamMetadata,
+
+    /// <summary>An OpenAI TorchScript archive: QuickGELU, 64-wide heads.</summary>
+    TorchScript,
+
+    /// <summary>The caller's choice (--activation), for a file that does not say.</summary>
+    Given,
+
+    /// <summary>Nothing said it: OpenAI's QuickGELU and 64-wide heads were assumed.</summary>
+    Assumed,
+}
+
+/// <summary>A checkpoint's tensors under OpenAI names (the caller disposes them) and the model they describe.</summary>
+public sealed record ClipCheckpointContents(Dictionary<string, Tensor> State, ClipConfig Config, ClipSettingsSource Source);
+
 /// <summary>
 /// Reads and writes CLIP checkpoints in every common format, always as OpenAI-named state dicts:
 /// an OpenAI-named .safetensors file (open_clip uses the same names); a Hugging Face CLIPModel
 /// directory (config.json + model.safetensors, or shards listed in model.safetensors.index.json);
 /// OpenAI's released .pt files (TorchScript archives, fp16); torch.save state dicts. The format is
-/// told by the path (a directory is Hugging Face) and, for .pt/.pth/.bin, by trying TorchScript
-/// first. Weights are upcast to fp32 on load.
+/// told by the path (a directory is Hugging Face) and, for .pt/.pth/.bin, by the archive's
+/// pickle. Symbolic links are followed (the Hugging Face cache's snapshots link to blobs).
+/// The shapes come from the weights; the activation, head width and layer-norm epsilon from
+/// config.json, Ham's own metadata, or (OpenAI's TorchScript) are known to be OpenAI's; for a
+/// file that says nothing, the caller's activation, else OpenAI's QuickGELU, is assumed.
 /// </summary>
 public static class ClipCheckpoint
 {
     // Buffers OpenAI's TorchScript files carry next to the weights; they are not part of the model.
     static readonly string[] NonWeightBuffers = ["input_resolution", "context_length", "vocab_size"];
 
-    /// <summary>Builds the model that the checkpoint's shapes describe and loads its weights (strict).</summary>
-    public static ClipModel Load(string path)
+    /// <summary>Builds the model the checkpoint describes and loads its weights (strict).</summary>
+    /// <param name="activation">for a file that does not say its activation; an error if it contradicts one that does</param>
+    public static ClipModel Load(string path, Activation? activation = null) => Load(Read(path, activation), path);
+
+    /// <summary>Builds the model of already read contents and loads its weights (strict); the state's tensors are disposed.</summary>
+    public static ClipModel Load(ClipCheckpointContents contents, string path)
     {
-        var state = ReadStateDict(path);
         try
         {
-            var config = ClipConfig.FromStateDict(state, path);
             using var generator = new Generator(0);
-            var model = new ClipModel(config, generator);
+            var model = new ClipModel(contents.Config, generator);
             try
             {
-                model.LoadStateDict(state);
+                model.LoadStateDict(contents.State);
             }
             catch (ArgumentException e)
             {
@@ -41,34 +68,68 @@ public static class ClipCheckpoint
         }
         finally
         {
-            foreach (var t in state.Values) t.Dispose();
+            foreach (var t in contents.State.Values) t.Dispose();
         }
     }
 
     /// <summary>The checkpoint's tensors under OpenAI names, as stored (no dtype change).</summary>
-    public static Dictionary<string, Tensor> ReadStateDict(string path)
+    public static Dictionary<string, Tensor> ReadStateDict(string path) => ReadStored(path).State;
+
+    /// <summary>The checkpoint's tensors and the model they describe, its settings checked against its weights.</summary>
+    /// <param name="activation">for a file that does not say its activation; an error if it contradicts one that does</param>
+    public static ClipCheckpointContents Read(string path, Activation? activation = null)
+    {
+        var stored = ReadStored(path);
+        try
+        {
+            var config = ClipConfig.FromStateDict(stored.State, path);
+            var (settled, source) = stored switch
+            {
+                { ConfigJson: { } json } => (HuggingFaceConfig.Apply(config, json, stored.State), ClipSettingsSource.HuggingFaceConfig),
+                { Metadata: { } m } when ClipConfigMetadata.IsPresent(m) => (ClipConfigMetadata.Apply(config, m, path), ClipSettingsSource.HamMetadata),
+                _ when activation is { } given => (config with { Vision = config.Vision with { Activation = given }, Text = config.Text with { Activation = given } }, ClipSettingsSource.Given),
+                { Kind: TorchFileKind.TorchScript } => (config, ClipSettingsSource.TorchScript),
+                _ => (config, ClipSettingsSource.Assumed),
+            };
+            if (activation is { } wanted && source is ClipSettingsSource.HuggingFaceConfig or ClipSettingsSource.HamMetadata &&
+                (settled.Vision.Activation != wanted || settled.Text.Activation != wanted))
+                throw new ArgumentException($"{path}: activation {wanted.Name()} was asked for, but {(source == ClipSettingsSource.HuggingFaceConfig ? stored.ConfigJson : "its metadata")} " +
+                    $"says {settled.Vision.Activation.Name()} (image) and {settled.Text.Activation.Name()} (text)");
+            return new ClipCheckpointContents(stored.State, settled, source);
+        }
+        catch
+        {
+            foreach (var t in stored.State.Values) t.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What a checkpoint file holds before its shapes are read: tensors, and what may say its settings.</summary>
+    sealed record Stored(Dictionary<string, Tensor> State, string? ConfigJson = null, IReadOnlyDictionary<string, string>? Metadata = null, TorchFileKind? Kind = null);
+
+    static Stored ReadStored(string path)
     {
         if (Directory.Exists(path)) return ReadHuggingFace(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"CLIP checkpoint not found: {path}", path);
-        Dictionary<string, Tensor> raw = Path.GetExtension(path).ToLowerInvariant() switch
+        InputFile.Require(path, "CLIP checkpoint");
+        Stored stored = Path.GetExtension(path).ToLowerInvariant() switch
         {
-            ".safetensors" => SafetensorsFile.Load(path),
+            ".safetensors" => ReadSafetensors(path),
             ".pt" or ".pth" or ".bin" => ReadPyTorch(path),
             var ext => throw new InvalidDataException($"{path}: unknown checkpoint format '{ext}' (expected .safetensors, .pt, .pth, .bin or a Hugging Face directory)"),
         };
-        return Canonical(raw, path);
+        return stored with { State = Canonical(stored.State, path) };
     }
 
-    static Dictionary<string, Tensor> ReadPyTorch(string path)
+    static Stored ReadSafetensors(string path)
     {
-        try
-        {
-            return TorchFiles.ReadTorchScript(path);
-        }
-        catch (InvalidDataException)
-        {
-            return TorchFiles.ReadStateDict(path);
-        }
+        using var file = SafetensorsFile.Open(path);
+        return new Stored(file.ReadAll(), Metadata: file.Metadata);
+    }
+
+    static Stored ReadPyTorch(string path)
+    {
+        var (tensors, kind) = TorchFiles.Read(path);
+        return new Stored(tensors, Kind: kind);
     }
 
     /// <summary>
@@ -86,42 +147,88 @@ public static class ClipCheckpoint
         }
         if (raw.Keys.Any(k => k.StartsWith("text_model.", StringComparison.Ordinal) || k.StartsWith("vision_model.", StringComparison.Ordinal)))
         {
-            var mapped = HuggingFaceNames.ToOpenAi(raw, path);
-            foreach (var t in raw.Values) t.Dispose();
-            return mapped;
+            try
+            {
+                return HuggingFaceNames.ToOpenAi(raw, path);
+            }
+            finally
+            {
+                foreach (var t in raw.Values) t.Dispose();
+            }
         }
         return raw;
     }
 
-    static Dictionary<string, Tensor> ReadHuggingFace(string directory)
+    /// <summary>Whether a folder holds <paramref name="name"/>: a file, or a link (read, it says what is wrong with it: a loop, a missing target).</summary>
+    static bool Holds(string directory, string name) => FileSystemEntry.Of(Path.Combine(directory, name)).Kind != FileSystemEntryKind.Missing;
+
+    static Stored ReadHuggingFace(string directory)
     {
-        string single = Path.Combine(directory, "model.safetensors");
-        string index = Path.Combine(directory, "model.safetensors.index.json");
+        string config = Path.Combine(directory, "config.json");
+        string? configJson = Holds(directory, "config.json") ? config : null;
+        if (configJson != null) InputFile.Require(configJson, "config.json");
         Dictionary<string, Tensor> raw;
-        if (File.Exists(single)) raw = SafetensorsFile.Load(single);
-        else if (File.Exists(index)) raw = ReadShards(directory, index);
-        else if (File.Exists(Path.Combine(directory, "pytorch_model.bin"))) raw = TorchFiles.ReadStateDict(Path.Combine(directory, "pytorch_model.bin"));
+        if (Holds(directory, "model.safetensors")) raw = SafetensorsFile.Load(Path.Combine(directory, "model.safetensors"));
+        else if (Holds(directory, "model.safetensors.index.json")) raw = ReadShards(directory, Path.Combine(directory, "model.safetensors.index.json"));
+        else if (Holds(directory, "pytorch_model.bin")) raw = TorchFiles.ReadStateDict(Path.Combine(directory, "pytorch_model.bin"));
         else throw new FileNotFoundException($"{directory}: a Hugging Face CLIP directory needs model.safetensors, model.safetensors.index.json or pytorch_model.bin");
-        return Canonical(raw, directory);
+        return new Stored(Canonical(raw, directory), configJson);
     }
 
+    /// <summary>The shards an index names; each must be a file in the model's own folder (it may be a link, as in the Hugging Face cache).</summary>
     static Dictionary<string, Tensor> ReadShards(string directory, string indexPath)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(indexPath));
-        if (!doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
-            throw new InvalidDataException($"{indexPath}: no weight_map object");
-        var result = new Dictionary<string, Tensor>();
-        foreach (var shard in map.EnumerateObject().GroupBy(p => p.Value.GetString()!, p => p.Name))
+        InputFile.Require(indexPath, "index");
+        JsonElement map;
+        try
         {
-            using var file = SafetensorsFile.Open(Path.Combine(directory, shard.Key));
-            foreach (var name in shard) result[name] = file.Read(name);
+            using var doc = JsonDocument.Parse(File.ReadAllText(indexPath));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("weight_map", out var found) || found.ValueKind != JsonValueKind.Object)
+                throw new InvalidDataException($"{indexPath}: no weight_map object");
+            map = found.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{indexPath}: not valid JSON ({e.Message})");
+        }
+        var shards = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var entry in map.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.String) throw new InvalidDataException($"{indexPath}: weight_map entry '{entry.Name}' is not a file name");
+            string shard = entry.Value.GetString()!;
+            if (shard.Length == 0 || Path.IsPathRooted(shard) || shard.Split('/', '\\').Contains(".."))
+                throw new InvalidDataException($"{indexPath}: shard '{shard}' (of '{entry.Name}') is not a file of the model folder");
+            if (!shards.TryGetValue(shard, out var names)) shards[shard] = names = [];
+            names.Add(entry.Name);
+        }
+        var result = new Dictionary<string, Tensor>();
+        try
+        {
+            foreach (var (shard, names) in shards)
+            {
+                using var file = SafetensorsFile.Open(Path.Combine(directory, shard));
+                foreach (var name in names) result[name] = file.Read(name);
+            }
+        }
+        catch
+        {
+            foreach (var t in result.Values) t.Dispose();
+            throw;
         }
         return result;
     }
 
-    /// <summary>Saves OpenAI-named safetensors (fp32 as in memory), atomically.</summary>
+    /// <summary>Saves OpenAI-named safetensors (fp32 as in memory), atomically, with the model's settings in its metadata (<see cref="ClipConfigMetadata"/>).</summary>
     public static void SaveOpenAi(ClipModel model, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
-        SafetensorsWriter.Save(path, model.StateDict(), metadata);
+        SafetensorsWriter.Save(path, model.StateDict(), Metadata(model.Config, metadata));
+
+    /// <summary>The __metadata__ of a CLIP file Ham writes: the model's settings, then the caller's entries.</summary>
+    public static Dictionary<string, string> Metadata(ClipConfig config, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var metadata = ClipConfigMetadata.Of(config);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) metadata[key] = value;
+        return metadata;
+    }
 
     /// <summary>Saves a Hugging Face CLIPModel directory: config.json and model.safetensors (ViT models).</summary>
     public static void SaveHuggingFace(ClipModel model, string directory)
@@ -141,21 +248,19 @@ public static class ClipCheckpoint
             ["text_config"] = new JsonObject
             {
                 ["hidden_size"] = config.TextWidth, ["intermediate_size"] = config.TextWidth * 4,
-                ["num_attention_heads"] = Math.Max(1, config.TextWidth / 64), ["num_hidden_layers"] = config.TextLayers,
+                ["num_attention_heads"] = config.TextHeads, ["num_hidden_layers"] = config.TextLayers,
                 ["max_position_embeddings"] = config.ContextLength, ["vocab_size"] = config.VocabSize,
-                ["hidden_act"] = "quick_gelu", ["layer_norm_eps"] = 1e-5, ["bos_token_id"] = 49406, ["eos_token_id"] = 49407,
+                ["hidden_act"] = config.Text.Activation.Name(), ["layer_norm_eps"] = config.Text.LayerNormEps, ["bos_token_id"] = 49406, ["eos_token_id"] = 49407,
                 ["projection_dim"] = config.EmbedDim,
             },
             ["vision_config"] = new JsonObject
             {
                 ["hidden_size"] = config.VisionWidth, ["intermediate_size"] = config.VisionWidth * 4,
                 ["num_attention_heads"] = config.VisionHeads, ["num_hidden_layers"] = config.VisionLayers[0],
-                ["image_size"] = config.ImageResolution, ["patch_size"] = config.PatchSize, ["hidden_act"] = "quick_gelu",
-                ["layer_norm_eps"] = 1e-5, ["num_channels"] = 3, ["projection_dim"] = config.EmbedDim,
+                ["image_size"] = config.ImageResolution, ["patch_size"] = config.PatchSize, ["hidden_act"] = config.Vision.Activation.Name(),
+                ["layer_norm_eps"] = config.Vision.LayerNormEps, ["num_channels"] = 3, ["projection_dim"] = config.EmbedDim,
             },
         };
-        string configPath = Path.Combine(directory, "config.json");
-        File.WriteAllText(configPath + ".tmp", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(configPath + ".tmp", configPath, overwrite: true);
+        OutputFile.WriteAllText(Path.Combine(directory, "config.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -5,6 +5,8 @@ namespace Ham.Clip.Model;
 /// <summary>
 /// The shape of a CLIP model. <see cref="FromStateDict"/> infers it from the weights as OpenAI's
 /// build_model does, so RN50 ... RN50x64 and ViT-B/32 ... ViT-L/14@336 load without a config.
+/// What the weights cannot say (activation, head width, layer-norm epsilon) is in
+/// <see cref="Vision"/> and <see cref="Text"/>, OpenAI's values unless a config says otherwise.
 /// </summary>
 public sealed record ClipConfig(
     long EmbedDim,
@@ -17,15 +19,24 @@ public sealed record ClipConfig(
     long TextWidth,
     int TextLayers)
 {
+    /// <summary>The image tower's activation, head width and layer-norm epsilon (a ModifiedResNet uses only the head width, in its attention pool).</summary>
+    public TowerSettings Vision { get; init; } = new();
+
+    /// <summary>The text tower's activation, head width and layer-norm epsilon.</summary>
+    public TowerSettings Text { get; init; } = new();
+
     /// <summary>A ViT has one stage depth and a patch size; a ModifiedResNet has four depths.</summary>
     public bool IsVisionTransformer => PatchSize > 0;
 
-    /// <summary>heads = width / 64 for a ViT; width * 32 / 64 for a ModifiedResNet (its attnpool runs at 32x width).</summary>
-    public long VisionHeads => IsVisionTransformer ? VisionWidth / 64 : VisionWidth * 32 / 64;
+    /// <summary>width / head width for a ViT; width * 32 / head width for a ModifiedResNet (its attnpool runs at 32x width).</summary>
+    public long VisionHeads => Vision.Heads(IsVisionTransformer ? VisionWidth : VisionWidth * 32);
 
-    public string Describe() => IsVisionTransformer
-        ? $"ViT (width {VisionWidth}, {VisionLayers[0]} layers, patch {PatchSize}, {ImageResolution} px), text width {TextWidth} x {TextLayers}, embed {EmbedDim}"
-        : $"ModifiedResNet (width {VisionWidth}, stages [{string.Join(", ", VisionLayers)}], {ImageResolution} px), text width {TextWidth} x {TextLayers}, embed {EmbedDim}";
+    public long TextHeads => Text.Heads(TextWidth);
+
+    public string Describe() => (IsVisionTransformer
+        ? $"ViT (width {VisionWidth}, {VisionLayers[0]} layers, patch {PatchSize}, {ImageResolution} px"
+        : $"ModifiedResNet (width {VisionWidth}, stages [{string.Join(", ", VisionLayers)}], {ImageResolution} px") +
+        $"; {(IsVisionTransformer ? Vision.Describe() : $"{Vision.HeadWidth}-wide pool heads")}), text width {TextWidth} x {TextLayers} ({Text.Describe()}), embed {EmbedDim}";
 
     public static ClipConfig FromStateDict(IReadOnlyDictionary<string, Tensor> state, string source)
     {

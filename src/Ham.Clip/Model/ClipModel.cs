@@ -13,12 +13,11 @@ public sealed class ClipModel : Module
     public ClipModel(ClipConfig config, Generator generator)
     {
         Config = config;
-        long textHeads = config.TextWidth / 64;
         Visual = RegisterModule("visual", ImageEncoder.Create(config, generator));
-        Transformer = RegisterModule("transformer", new Transformer(config.TextWidth, config.TextLayers, Math.Max(1, textHeads), generator));
+        Transformer = RegisterModule("transformer", new Transformer(config.TextWidth, config.TextLayers, config.TextHeads, generator, config.Text));
         TokenEmbedding = RegisterModule("token_embedding", new Embedding(config.VocabSize, config.TextWidth, generator));
         PositionalEmbedding = RegisterParameter("positional_embedding", Init.Normal([config.ContextLength, config.TextWidth], 0.01, generator));
-        LnFinal = RegisterModule("ln_final", new LayerNorm(config.TextWidth));
+        LnFinal = RegisterModule("ln_final", new LayerNorm(config.TextWidth, config.Text.LayerNormEps));
         TextProjection = RegisterParameter("text_projection", Init.Normal([config.TextWidth, config.EmbedDim], 1 / Math.Sqrt(config.TextWidth), generator));
         LogitScale = RegisterParameter("logit_scale", Tensor.Full([], Math.Log(1 / 0.07)));
         // Causal mask: position i attends to j <= i (additive -inf above the diagonal).

@@ -15,6 +15,6 @@ public abstract class ImageEncoder : Layer
     /// <summary>A randomly initialized image tower of the shape <paramref name="config"/> describes.</summary>
     public static ImageEncoder Create(ClipConfig config, Generator generator) => config.IsVisionTransformer
         ? new VisionTransformer(config.ImageResolution, config.PatchSize, config.VisionWidth, config.VisionLayers[0],
-            config.VisionHeads, config.EmbedDim, generator)
+            config.VisionHeads, config.EmbedDim, generator, config.Vision)
         : new ModifiedResNet(config.VisionLayers, config.VisionWidth, config.VisionHeads, config.EmbedDim, config.ImageResolution, generator);
 }

@@ -10,8 +10,9 @@ namespace Ham.Clip.Model;
 /// </summary>
 public sealed class VisionTransformer : ImageEncoder
 {
-    public VisionTransformer(int resolution, int patch, long width, int layers, long heads, long embedDim, Generator generator)
+    public VisionTransformer(int resolution, int patch, long width, int layers, long heads, long embedDim, Generator generator, TowerSettings? settings = null)
     {
+        settings ??= new TowerSettings();
         if (resolution % patch != 0) throw new ArgumentException($"image size {resolution} is not a multiple of patch {patch}");
         InputResolution = resolution;
         long grid = resolution / patch;
@@ -19,9 +20,9 @@ public sealed class VisionTransformer : ImageEncoder
         Conv1 = RegisterModule("conv1", new Conv2d(3, width, patch, generator, stride: patch, bias: false));
         ClassEmbedding = RegisterParameter("class_embedding", Init.Normal([width], scale, generator));
         PositionalEmbedding = RegisterParameter("positional_embedding", Init.Normal([grid * grid + 1, width], scale, generator));
-        LnPre = RegisterModule("ln_pre", new LayerNorm(width));
-        Transformer = RegisterModule("transformer", new Transformer(width, layers, heads, generator));
-        LnPost = RegisterModule("ln_post", new LayerNorm(width));
+        LnPre = RegisterModule("ln_pre", new LayerNorm(width, settings.LayerNormEps));
+        Transformer = RegisterModule("transformer", new Transformer(width, layers, heads, generator, settings));
+        LnPost = RegisterModule("ln_post", new LayerNorm(width, settings.LayerNormEps));
         Proj = RegisterParameter("proj", Init.Normal([width, embedDim], scale, generator));
     }
 

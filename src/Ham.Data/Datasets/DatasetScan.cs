@@ -14,12 +14,27 @@ public sealed record ScanReport(int Checked, IReadOnlyList<ImageFileException> U
 /// </summary>
 public static class DatasetScan
 {
+    /// <summary>
+    /// <paramref name="dataset"/> without the unreadable images of <paramref name="domains"/> (all
+    /// by default), and the scan that found them: commands that read a dataset check it once,
+    /// before any work, so no run meets a bad image half-way (one decode per image).
+    /// </summary>
+    public static (DomainDataset Readable, ScanReport Report) Readable(DomainDataset dataset, int threads, Action<int>? progress = null,
+        IReadOnlyList<Domain>? domains = null)
+    {
+        var report = Run(domains ?? dataset.Domains, threads, progress);
+        return (dataset.Without(report.Unreadable.Select(e => e.File)), report);
+    }
+
     /// <param name="threads">decode threads (at least 1)</param>
     /// <param name="progress">called with the number of images checked so far, from any thread</param>
-    public static ScanReport Run(DomainDataset dataset, int threads, Action<int>? progress = null)
+    public static ScanReport Run(DomainDataset dataset, int threads, Action<int>? progress = null) => Run(dataset.Domains, threads, progress);
+
+    /// <summary>The scan of some domains only.</summary>
+    public static ScanReport Run(IReadOnlyList<Domain> domains, int threads, Action<int>? progress = null)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "need at least one thread");
-        var paths = dataset.Domains.SelectMany(d => d.Images).Select(i => i.Path).ToArray();
+        var paths = domains.SelectMany(d => d.Images).Select(i => i.Path).ToArray();
         var unreadable = new List<ImageFileException>();
         int done = 0;
         Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = threads }, path =>

@@ -33,6 +33,17 @@ public sealed class DomainDataset
         throw new ArgumentException($"{Root}: no domain '{name}'; the domains are {string.Join(", ", Domains.Select(d => $"'{d.Name}'"))}");
     }
 
+    /// <summary>
+    /// The dataset without the given images (each domain keeps its order; split indices then
+    /// refer to the images that remain), e.g. those a <see cref="DatasetScan"/> could not decode.
+    /// </summary>
+    public DomainDataset Without(IEnumerable<string> paths)
+    {
+        var dropped = paths.ToHashSet(StringComparer.Ordinal);
+        if (dropped.Count == 0) return this;
+        return new DomainDataset(Root, Classes, Domains.Select(d => d with { Images = d.Images.Where(i => !dropped.Contains(i.Path)).ToList() }).ToList());
+    }
+
     /// <summary>Lists the dataset under <paramref name="root"/> (no image is opened).</summary>
     public static DomainDataset Open(string root)
     {

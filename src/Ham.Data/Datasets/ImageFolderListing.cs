@@ -1,3 +1,5 @@
+using Ham.Torch.Serialization;
+
 namespace Ham.Data.Datasets;
 
 /// <summary>
@@ -33,7 +35,10 @@ public static class ImageFolderListing
     public static List<string> ImageFiles(string classDir)
     {
         var dirs = new List<string>();
-        CollectDirectories(classDir, dirs, new HashSet<string>(StringComparer.Ordinal));
+        // A link to any folder above the class (its domain, the dataset) is a loop too.
+        var above = new List<FileSystemEntry>();
+        for (string? d = Path.GetDirectoryName(Path.GetFullPath(classDir)); d != null; d = Path.GetDirectoryName(d)) above.Add(FileSystemEntry.Target(d));
+        CollectDirectories(classDir, dirs, above);
         dirs.Sort(PythonStringOrder.Instance);
         var files = new List<string>();
         foreach (string dir in dirs)
@@ -45,13 +50,19 @@ public static class ImageFolderListing
         return files;
     }
 
-    /// <summary>Depth-first over subdirectories, following links but visiting each real directory once (os.walk would loop on a link cycle).</summary>
-    static void CollectDirectories(string dir, List<string> into, HashSet<string> seen)
+    /// <summary>
+    /// Depth-first over subdirectories, following links as os.walk(followlinks=True) does; a link
+    /// back to a folder on its own path (a loop, which os.walk would follow until the path is too
+    /// long) is an error naming it. Folders are told apart by device and inode, not by path.
+    /// </summary>
+    static void CollectDirectories(string dir, List<string> into, List<FileSystemEntry> ancestors)
     {
-        var info = new DirectoryInfo(dir);
-        string real = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
-        if (!seen.Add(real)) return;
+        var self = FileSystemEntry.Target(dir);
+        if (self.Inode != 0 && ancestors.Contains(self))
+            throw new InvalidDataException($"{dir}: a symbolic link to a folder that contains it (a loop); remove or replace the link");
         into.Add(dir);
-        foreach (var sub in info.EnumerateDirectories()) CollectDirectories(Path.Combine(dir, sub.Name), into, seen);
+        ancestors.Add(self);
+        foreach (var sub in new DirectoryInfo(dir).EnumerateDirectories()) CollectDirectories(Path.Combine(dir, sub.Name), into, ancestors);
+        ancestors.RemoveAt(ancestors.Count - 1);
     }
 }

@@ -1,4 +1,4 @@
-using Ham.Data.IO;
+using Ham.Torch.Serialization;
 
 namespace Ham.Data.Images;
 
@@ -7,6 +7,41 @@ public static class ImageCodec
 {
     /// <summary>JPEG quality used when a caller does not choose one.</summary>
     public const int DefaultJpegQuality = 95;
+
+    /// <summary>
+    /// Pillow's decompression-bomb limit: above Image.MAX_IMAGE_PIXELS = 1024^3 / 4 / 3 pixels
+    /// (89,478,485: a quarter GiB of RGB) it warns, above twice that it refuses the file
+    /// (PIL/Image.py, _decompression_bomb_check). Ham refuses above twice that too: a 1 MB PNG
+    /// can claim 20000 x 20000 pixels and would decode to 1.2 GB.
+    /// </summary>
+    public const long DefaultMaxPixels = 2 * (1024L * 1024 * 1024 / 4 / 3);
+
+    /// <summary>The most pixels an image may have; HAM_MAX_IMAGE_PIXELS sets it for a process.</summary>
+    public static long MaxPixels { get; } = MaxPixelsFromEnvironment();
+
+    static long MaxPixelsFromEnvironment()
+    {
+        string? value = Environment.GetEnvironmentVariable("HAM_MAX_IMAGE_PIXELS");
+        if (string.IsNullOrEmpty(value)) return DefaultMaxPixels;
+        return long.TryParse(value, out long limit) && limit > 0 ? limit
+            : throw new ArgumentException($"HAM_MAX_IMAGE_PIXELS must be a positive integer, got '{value}'");
+    }
+
+    /// <summary>
+    /// The bytes of a width x height image of <paramref name="channels"/> channels, once its header is
+    /// read and before anything is allocated: dimensions in 64 bits, at most <see cref="MaxPixels"/>
+    /// pixels, and within one .NET array.
+    /// </summary>
+    internal static int CheckedSize(string name, string format, long width, long height, int channels)
+    {
+        if (width <= 0 || height <= 0) throw new ImageFileException(name, $"its {format} header claims {width}x{height} pixels");
+        long pixels = width * height; // both below 2^32, so no overflow
+        if (pixels > MaxPixels)
+            throw new ImageFileException(name, $"{width}x{height} is {pixels} pixels, above the limit of {MaxPixels} (a decompression bomb?); set HAM_MAX_IMAGE_PIXELS to allow more");
+        long bytes = pixels * channels;
+        if (bytes > Array.MaxLength) throw new ImageFileException(name, $"{width}x{height} pixels need {bytes} bytes, more than one array holds");
+        return (int)bytes;
+    }
 
     /// <summary>Decodes encoded bytes to 8-bit RGB; any failure is an <see cref="ImageFileException"/> naming <paramref name="name"/>.</summary>
     /// <param name="reuse">an image whose pixels may be overwritten and returned when it has the decoded size (a loader's buffer)</param>
@@ -30,6 +65,7 @@ public static class ImageCodec
         byte[] data;
         try
         {
+            InputFile.Require(path, "image"); // a link to a device or a pipe would be read forever
             data = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -49,5 +85,5 @@ public static class ImageCodec
 
     /// <summary>Encodes by the extension of <paramref name="path"/> (.jpg/.jpeg/.png) and writes temp-then-rename.</summary>
     public static void Write(string path, RgbImage image, int jpegQuality = DefaultJpegQuality) =>
-        AtomicFile.WriteAllBytes(path, Encode(image, ImageFormats.FromExtension(path), jpegQuality));
+        OutputFile.WriteAllBytes(path, Encode(image, ImageFormats.FromExtension(path), jpegQuality));
 }

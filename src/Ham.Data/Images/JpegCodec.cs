@@ -34,9 +34,10 @@ public static unsafe class JpegCodec
                 if (tjDecompressHeader3(handle, src, (nuint)data.Length, out int width, out int height, out _, out int colorspace) != 0)
                     throw new ImageFileException(name, $"not a readable JPEG ({ErrorMessage(handle)})");
                 bool cmyk = colorspace is ColorspaceCmyk or ColorspaceYcck;
+                int size = ImageCodec.CheckedSize(name, "JPEG", width, height, cmyk ? 4 : 3);
                 var pixels = !cmyk && reuse is not null && reuse.Width == width && reuse.Height == height
                     ? reuse.Pixels
-                    : new byte[checked(width * height * (cmyk ? 4 : 3))];
+                    : new byte[size];
                 fixed (byte* dst = pixels)
                 {
                     if (tjDecompress2(handle, src, (nuint)data.Length, dst, width, 0, height, cmyk ? PixelFormatCmyk : PixelFormatRgb, 0) != 0)
@@ -89,7 +90,7 @@ public static unsafe class JpegCodec
     /// </summary>
     static RgbImage CmykToRgb(int width, int height, byte[] cmyk, bool inverted)
     {
-        var rgb = new byte[width * height * 3];
+        var rgb = new byte[(long)width * height * 3];
         for (int p = 0, q = 0; q < rgb.Length; p += 4, q += 3)
         {
             int k = inverted ? 255 - cmyk[p + 3] : cmyk[p + 3];

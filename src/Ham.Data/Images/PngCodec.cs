@@ -26,14 +26,14 @@ public static unsafe class PngCodec
             {
                 if (png_image_begin_read_from_memory(ref image, src, (nuint)data.Length) == 0)
                     throw new ImageFileException(name, $"not a readable PNG ({image.MessageText})");
-                int width = checked((int)image.Width), height = checked((int)image.Height);
                 bool alpha = (image.Format & FormatFlagAlpha) != 0;
+                int size = ImageCodec.CheckedSize(name, "PNG", image.Width, image.Height, alpha ? 4 : 3);
+                int width = (int)image.Width, height = (int)image.Height; // libpng refuses sides above 1,000,000 (its default user limit)
                 if ((image.Format & FormatFlagLinear) != 0) image.Flags |= Flag16BitSrgb;
                 image.Format = alpha ? FormatRgba : FormatRgb;
-                int channels = alpha ? 4 : 3;
                 var pixels = !alpha && reuse is not null && reuse.Width == width && reuse.Height == height
                     ? reuse.Pixels
-                    : new byte[checked(width * height * channels)];
+                    : new byte[size];
                 fixed (byte* dst = pixels)
                 {
                     if (png_image_finish_read(ref image, null, dst, 0, null) == 0)
@@ -75,7 +75,7 @@ public static unsafe class PngCodec
 
     static RgbImage DropAlpha(int width, int height, byte[] rgba)
     {
-        var rgb = new byte[width * height * 3];
+        var rgb = new byte[(long)width * height * 3];
         for (int p = 0, q = 0; q < rgb.Length; p += 4, q += 3)
         {
             rgb[q] = rgba[p];

@@ -9,14 +9,14 @@ public sealed class RgbImage
     public RgbImage(int width, int height, byte[] pixels)
     {
         if (width <= 0 || height <= 0) throw new ArgumentException($"image size must be positive, got {width}x{height}");
-        if (pixels.Length != checked(width * height * 3))
-            throw new ArgumentException($"a {width}x{height} RGB image needs {width * height * 3} bytes, got {pixels.Length}");
+        if (pixels.LongLength != 3L * width * height)
+            throw new ArgumentException($"a {width}x{height} RGB image needs {3L * width * height} bytes, got {pixels.Length}");
         Width = width;
         Height = height;
         Pixels = pixels;
     }
 
-    public RgbImage(int width, int height) : this(width, height, new byte[checked(width * height * 3)]) { }
+    public RgbImage(int width, int height) : this(width, height, new byte[3L * Math.Max(width, 0) * Math.Max(height, 0)]) { }
 
     public int Width { get; }
     public int Height { get; }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ham.Data.IO;
+using Ham.Torch.Serialization;
 
 namespace Ham.Data.Splits;
 
@@ -26,7 +26,7 @@ public static class SplitFile
                 ["out"] = new JsonArray(s.Out.Select(i => (JsonNode)i).ToArray()),
             };
         }
-        AtomicFile.WriteAllText(path, root.ToJsonString() + "\n");
+        OutputFile.WriteAllText(path, root.ToJsonString() + "\n");
     }
 
     /// <summary>Reads a file written by <see cref="Write"/>; a malformed one is an error naming the file and the domain.</summary>

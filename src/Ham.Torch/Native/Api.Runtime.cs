@@ -27,12 +27,4 @@ static unsafe partial class Api
     [DllImport(Lib)] internal static extern void ham_generator_free(IntPtr generator);
     [DllImport(Lib)] internal static extern int ham_generator_get_state(IntPtr generator, out IntPtr state);
     [DllImport(Lib)] internal static extern int ham_generator_set_state(IntPtr generator, IntPtr state);
-
-    // io.cpp
-    [DllImport(Lib)] internal static extern int ham_named_count(IntPtr list);
-    [DllImport(Lib)] internal static extern IntPtr ham_named_name(IntPtr list, int i);
-    [DllImport(Lib)] internal static extern IntPtr ham_named_tensor(IntPtr list, int i);
-    [DllImport(Lib)] internal static extern void ham_named_free(IntPtr list);
-    [DllImport(Lib)] internal static extern int ham_jit_load([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out IntPtr list);
-    [DllImport(Lib)] internal static extern int ham_pickle_save([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr[] names, IntPtr[] tensors, int n);
 }

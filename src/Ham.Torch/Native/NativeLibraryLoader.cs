@@ -79,9 +79,11 @@ static class NativeLibraryLoader
     static unsafe void ConfigureThreads(IntPtr library)
     {
         int threads = Environment.ProcessorCount;
+        // libtorch gains nothing from threads beyond the cores; thousands of them only thrash.
+        int most = 4 * Environment.ProcessorCount;
         string? fromEnv = Environment.GetEnvironmentVariable("HAM_THREADS");
-        if (!string.IsNullOrEmpty(fromEnv) && (!int.TryParse(fromEnv, out threads) || threads < 1))
-            throw new ArgumentException($"HAM_THREADS must be a positive integer, got '{fromEnv}'.");
+        if (!string.IsNullOrEmpty(fromEnv) && (!int.TryParse(fromEnv, out threads) || threads < 1 || threads > most))
+            throw new ArgumentException($"HAM_THREADS must be an integer from 1 to {most} (4 x the {Environment.ProcessorCount} cores), got '{fromEnv}'.");
         var setThreads = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(library, "ham_set_num_threads");
         setThreads(threads);
     }

@@ -49,16 +49,22 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public SafetensorsEntry Entry(string name) => byName.TryGetValue(name, out var e) ? e
         : throw new SafetensorsException(SafetensorsError.MissingTensor, $"{Path}: no tensor named '{name}'");
 
+    /// <summary>
+    /// Opens and validates <paramref name="path"/>, following symbolic links: the length is the
+    /// opened file's own (fstat), never a link's, and the map is made from that same open file.
+    /// </summary>
     public static SafetensorsFile Open(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"safetensors file not found: {path}", path);
-        long length = new FileInfo(path).Length;
-        if (length < 8)
-            throw new SafetensorsException(SafetensorsError.TooShort, $"{path}: {length} bytes is too short for a safetensors file (needs an 8-byte header size)");
-        MemoryMappedFile map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        InputFile.Require(path, "safetensors");
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
         try
         {
+            long length = stream.Length;
+            if (length < 8)
+                throw new SafetensorsException(SafetensorsError.TooShort, $"{path}: {length} bytes is too short for a safetensors file (needs an 8-byte header size)");
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             byte* pointer = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
@@ -73,7 +79,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 view.SafeMemoryMappedViewHandle.ReleasePointer();
                 view.Dispose();
             }
-            map.Dispose();
+            map?.Dispose();
+            stream.Dispose();
             throw;
         }
     }
@@ -156,11 +163,25 @@ public sealed unsafe class SafetensorsFile : IDisposable
         var offsets = offsetsValue.EnumerateArray().Select(o =>
             o.ValueKind == JsonValueKind.Number && o.TryGetInt64(out long v) && v >= 0 ? v : throw Invalid("offsets must be non-negative integers")).ToArray();
         if (offsets[1] < offsets[0]) throw Invalid($"data_offsets [{offsets[0]}, {offsets[1]}] end before they begin");
-        long expected = shape.Aggregate(1L, (a, b) => checked(a * b)) * dtype.ElementSize();
+        long expected = ByteSize(shape, dtype) ?? throw new SafetensorsException(SafetensorsError.SizeMismatch,
+            $"{path}: tensor '{name}' has shape [{string.Join(", ", shape)}] x {code}, more than 2^63 bytes");
         if (offsets[1] - offsets[0] != expected)
             throw new SafetensorsException(SafetensorsError.SizeMismatch,
                 $"{path}: tensor '{name}' holds {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] x {code} needs {expected}");
         return new SafetensorsEntry(name, dtype, shape.ToArray(), offsets[0], offsets[1]);
+    }
+
+    /// <summary>shape x element size in bytes, or null when it does not fit in 64 bits.</summary>
+    static long? ByteSize(List<long> shape, DType dtype)
+    {
+        if (shape.Contains(0)) return 0;
+        long bytes = dtype.ElementSize();
+        foreach (long d in shape)
+        {
+            if (bytes > long.MaxValue / d) return null;
+            bytes *= d;
+        }
+        return bytes;
     }
 
     static void CheckOffsets(string path, List<SafetensorsEntry> entries, long dataLength)

@@ -6,9 +6,9 @@ namespace Ham.Torch.Serialization;
 /// <summary>
 /// Writes a safetensors file tensor by tensor, so a merge of large models never holds the whole
 /// output: the layout (names, dtypes, shapes) is given up front to write the header, then each
-/// tensor's bytes arrive in that order. Everything goes to "PATH.tmp", renamed onto PATH only by
-/// <see cref="Complete"/>; disposing an incomplete writer deletes the temp file, so PATH is never
-/// half-written.
+/// tensor's bytes arrive in that order. Everything goes to a temporary file beside PATH
+/// (<see cref="OutputFile"/>), renamed onto PATH only by <see cref="Complete"/>; disposing an
+/// incomplete writer deletes it, so PATH is never half-written.
 /// </summary>
 public sealed class SafetensorsWriter : IDisposable
 {
@@ -24,10 +24,7 @@ public sealed class SafetensorsWriter : IDisposable
     {
         this.path = path;
         this.layout = layout;
-        temp = path + ".tmp";
-        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (dir != null) Directory.CreateDirectory(dir);
-        stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+        stream = OutputFile.CreateTemporary(path, out temp, 1 << 20);
         try
         {
             WriteHeader(metadata);
@@ -106,8 +103,8 @@ public sealed class SafetensorsWriter : IDisposable
         if (next != layout.Count) throw new InvalidOperationException($"{path}: {layout.Count - next} tensors of the layout were not written");
         stream.Flush(flushToDisk: true);
         stream.Dispose();
-        File.Move(temp, path, overwrite: true);
         completed = true;
+        OutputFile.Commit(temp, path);
     }
 
     public void Dispose()

@@ -1,70 +1,110 @@
-using System.Runtime.InteropServices;
-using Ham.Torch.Native;
-
 namespace Ham.Torch.Serialization;
 
-/// <summary>PyTorch's own formats, read by libtorch: TorchScript archives and torch.save state dicts.</summary>
+/// <summary>What a PyTorch zip file holds: a torch.save dict of tensors, or a TorchScript module.</summary>
+public enum TorchFileKind
+{
+    StateDict,
+    TorchScript,
+}
+
+/// <summary>
+/// PyTorch's own formats, read without libtorch's loaders: torch.save files (a pickled dict of
+/// tensors; nested dicts give dotted names) and TorchScript archives (torch.jit.save: a pickled
+/// tree of modules whose parameters and buffers the classes in code/ declare). Both are a
+/// <see cref="TorchArchive"/> whose data.pkl is read by <see cref="PickleReader"/>; each tensor's
+/// storage record is checked to hold exactly the bytes its persistent id claims, and each view
+/// (offset, sizes, strides) to lie inside its storage, before anything is copied. Nothing in the
+/// pickle is executed. Tensors come back on CPU, contiguous, owned by the caller.
+/// </summary>
 public static class TorchFiles
 {
-    /// <summary>Named parameters then buffers of a TorchScript archive (torch.jit.save), on CPU.</summary>
+    /// <summary>How deep a dict or module tree may nest (CLIP's module trees are about 8 deep).</summary>
+    public const int MaxDepth = 100;
+
+    /// <summary>Named parameters and buffers of a TorchScript archive (torch.jit.save), e.g. OpenAI's released CLIP .pt files.</summary>
     public static Dictionary<string, Tensor> ReadTorchScript(string path)
     {
-        RequireFile(path);
-        return ReadNamed(Api.ham_jit_load(path, out var list), list, path);
+        var (tensors, kind) = Read(path);
+        if (kind == TorchFileKind.TorchScript) return tensors;
+        Dispose(tensors);
+        throw new InvalidDataException($"{path}: a torch.save file, not a TorchScript archive");
     }
 
-    /// <summary>
-    /// The tensors of a torch.save dict or OrderedDict (nested dicts give dotted names), on CPU.
-    /// Read in managed code (<see cref="TorchSaveArchive"/>): libtorch 1.13 cannot read an OrderedDict.
-    /// </summary>
+    /// <summary>The tensors of a torch.save dict (nested dicts give dotted names).</summary>
     public static Dictionary<string, Tensor> ReadStateDict(string path)
     {
-        RequireFile(path);
-        return TorchSaveArchive.ReadTensors(path);
+        var (tensors, kind) = Read(path);
+        if (kind == TorchFileKind.StateDict) return tensors;
+        Dispose(tensors);
+        throw new InvalidDataException($"{path}: a TorchScript archive, not a torch.save dict of tensors");
     }
 
-    /// <summary>Writes a dict name -> tensor that torch.load reads (through a temp file).</summary>
-    public static void WriteStateDict(string path, IReadOnlyDictionary<string, Tensor> tensors)
+    /// <summary>Either kind of file, and which it was.</summary>
+    public static (Dictionary<string, Tensor> Tensors, TorchFileKind Kind) Read(string path)
     {
-        var names = tensors.Keys.Select(k => Marshal.StringToCoTaskMemUTF8(k)).ToArray();
+        using var archive = TorchArchive.Open(path);
+        return Read(archive);
+    }
+
+    /// <summary>A file's bytes from <paramref name="stream"/> (which is disposed); <paramref name="path"/> names it in errors.</summary>
+    public static (Dictionary<string, Tensor> Tensors, TorchFileKind Kind) Read(Stream stream, string path)
+    {
+        using var archive = TorchArchive.Open(stream, path);
+        return Read(archive);
+    }
+
+    static (Dictionary<string, Tensor> Tensors, TorchFileKind Kind) Read(TorchArchive archive)
+    {
+        string path = archive.Path;
+        var root = PickleReader.Read(archive.Read("data.pkl"), $"{path}: {archive.Prefix}/data.pkl");
+        var storages = new TorchStorages(archive);
+        var result = new Dictionary<string, Tensor>();
         try
         {
-            var handles = tensors.Values.Select(t => t.Handle).ToArray();
-            Api.Check(Api.ham_pickle_save(path, names, handles, names.Length));
-            GC.KeepAlive(tensors);
+            switch (root)
+            {
+                case PickleObject module when module.Type.Module.StartsWith("__torch__", StringComparison.Ordinal):
+                    new TorchScriptModules(archive).Collect(module, "", 0, (name, value) => Add(result, name, storages.Build(value, name), path));
+                    return (result, TorchFileKind.TorchScript);
+                case PickleDict dict:
+                    CollectDict(dict, "", 0, path, (name, value) => Add(result, name, storages.Build(value, name), path));
+                    return (result, TorchFileKind.StateDict);
+                default:
+                    throw new InvalidDataException($"{path}: holds a {PickleReader.Describe(root)}, not a dict of tensors or a TorchScript module" +
+                        (root is PickleObject or PickleReduce ? " (a pickled Python object: save its state_dict() instead)" : ""));
+            }
         }
-        finally
+        catch
         {
-            foreach (var n in names) Marshal.FreeCoTaskMem(n);
+            Dispose(result);
+            throw;
         }
     }
 
-    static void RequireFile(string path)
+    /// <summary>Tensors anywhere below a dict, named by their dotted key paths; values that are not tensors or dicts are skipped.</summary>
+    static void CollectDict(PickleDict dict, string prefix, int depth, string path, Action<string, PickleReduce> add)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
+        if (depth > MaxDepth) throw new InvalidDataException($"{path}: dicts nested deeper than {MaxDepth} levels at '{prefix}'");
+        foreach (var (key, value) in dict.Items)
+        {
+            if (key is not string name) throw new InvalidDataException($"{path}: a key under '{prefix}' is a {PickleReader.Describe(key)}, not a string");
+            string full = prefix.Length == 0 ? name : $"{prefix}.{name}";
+            if (value is PickleDict inner) CollectDict(inner, full, depth + 1, path, add);
+            else if (TorchStorages.IsTensor(value)) add(full, (PickleReduce)value!);
+        }
     }
 
-    static Dictionary<string, Tensor> ReadNamed(int status, IntPtr list, string path)
+    static void Add(Dictionary<string, Tensor> result, string name, Tensor tensor, string path)
     {
-        try
+        if (!result.TryAdd(name, tensor))
         {
-            Api.Check(status);
+            tensor.Dispose();
+            throw new InvalidDataException($"{path}: two tensors are named '{name}'");
         }
-        catch (TorchException e)
-        {
-            throw new InvalidDataException($"{path}: libtorch could not read it: {e.Message}", e);
-        }
-        try
-        {
-            var result = new Dictionary<string, Tensor>();
-            int count = Api.ham_named_count(list);
-            for (int i = 0; i < count; i++)
-                result[Marshal.PtrToStringUTF8(Api.ham_named_name(list, i))!] = new Tensor(Api.ham_named_tensor(list, i));
-            return result;
-        }
-        finally
-        {
-            Api.ham_named_free(list);
-        }
+    }
+
+    static void Dispose(Dictionary<string, Tensor> tensors)
+    {
+        foreach (var t in tensors.Values) t.Dispose();
     }
 }

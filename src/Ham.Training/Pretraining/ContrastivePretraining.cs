@@ -4,6 +4,7 @@ using Ham.Clip.Model;
 using Ham.Clip.Preprocessing;
 using Ham.Clip.Text;
 using Ham.Data.Datasets;
+using Ham.Data.Images;
 using Ham.Data.Loading;
 using Ham.Data.Transforms;
 using Ham.Torch;
@@ -47,16 +48,22 @@ public sealed record PretrainingOptions
 /// </summary>
 public static class ContrastivePretraining
 {
-    /// <summary>Trains on DIR/captions.tsv ("relative/image/path\tcaption") and writes <paramref name="output"/>; returns false when reused.</summary>
-    public static bool Run(string captionsPath, string output, PretrainingOptions options, Action<int, double>? progress = null)
+    /// <summary>
+    /// Trains on DIR/captions.tsv ("relative/image/path\tcaption") and writes <paramref name="output"/>;
+    /// returns false when reused. Images that cannot be decoded are left out, with their captions,
+    /// and passed to <paramref name="skipped"/>. The file is reused only when it was made with the
+    /// same options from the same captions and the same image bytes.
+    /// </summary>
+    public static bool Run(string captionsPath, string output, PretrainingOptions options, Action<int, double>? progress = null,
+        Action<ImageFileException>? skipped = null)
     {
-        string settings = JsonSerializer.Serialize(options) + "|" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(captionsPath)));
+        var (images, captions, corpusHash) = ReadCorpus(captionsPath, skipped);
+        string settings = JsonSerializer.Serialize(options) + "|" + corpusHash;
         if (File.Exists(output))
         {
             using var existing = Ham.Torch.Serialization.SafetensorsFile.Open(output);
             if (existing.Metadata.GetValueOrDefault("ham.pretrain") == settings) return false;
         }
-        var (images, captions) = ReadCaptions(captionsPath);
         var config = options.Vision switch
         {
             "vit" => new ClipConfig(options.EmbedDim, options.Resolution, [options.Layers], options.Width, options.Patch,
@@ -93,10 +100,15 @@ public static class ContrastivePretraining
         return true;
     }
 
-    /// <summary>The corpus as labelled images (label = caption index) and the captions.</summary>
-    static (List<LabelledImage> Images, List<string> Captions) ReadCaptions(string path)
+    /// <summary>
+    /// The corpus as labelled images (label = caption index) and captions, without the images that
+    /// do not decode, and a SHA-256 over the captions file and every image's bytes in order.
+    /// </summary>
+    static (List<LabelledImage> Images, List<string> Captions, string Hash) ReadCorpus(string path, Action<ImageFileException>? skipped)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(File.ReadAllBytes(path));
         var images = new List<LabelledImage>();
         var captions = new List<string>();
         int lineNumber = 0;
@@ -106,10 +118,24 @@ public static class ContrastivePretraining
             if (line.Length == 0) continue;
             int tab = line.IndexOf('\t');
             if (tab <= 0) throw new InvalidDataException($"{path}, line {lineNumber}: expected 'image<TAB>caption', got \"{line}\"");
-            images.Add(new LabelledImage(Path.Combine(dir, line[..tab]), captions.Count));
+            string image = Path.Combine(dir, line[..tab]);
+            try
+            {
+                Ham.Torch.Serialization.InputFile.Require(image, "image"); // not a link to a device
+                var bytes = File.ReadAllBytes(image);
+                ImageCodec.Decode(bytes, image);
+                hash.AppendData(bytes);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                skipped?.Invoke(e as ImageFileException ?? new ImageFileException(image, $"cannot be read ({e.Message})"));
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"unreadable:{image}"));
+                continue;
+            }
+            images.Add(new LabelledImage(image, captions.Count));
             captions.Add(line[(tab + 1)..]);
         }
-        if (captions.Count == 0) throw new InvalidDataException($"{path}: no captions");
-        return (images, captions);
+        if (captions.Count == 0) throw new InvalidDataException($"{path}: no captions with a readable image");
+        return (images, captions, Convert.ToHexString(hash.GetHashAndReset()));
     }
 }
