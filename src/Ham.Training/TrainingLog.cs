@@ -5,7 +5,7 @@ namespace Ham.Training;
 
 /// <summary>
 /// log.jsonl: one JSON object per line, per step and source ({"step", "source", "loss", "ce",
-/// "sign", "enriched": {other source: count}, "lr", "seconds"}) and per evaluation
+/// "sign", "sign_active", "enriched": {other source: count}, "lr", "seconds"}) and per evaluation
 /// ({"step", "eval": {...}}). On resume the lines after the checkpoint's step are dropped first,
 /// so a resumed run's log equals an uninterrupted one's.
 /// </summary>

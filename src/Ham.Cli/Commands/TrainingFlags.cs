@@ -42,6 +42,7 @@ sealed class TrainingFlags
         (new Option<string>("--lr") { Description = "hyperparameter lr" }, "lr"),
         (new Option<string>("--merge") { Description = "hyperparameter merge: the merge method of per-source algorithms (any `ham merge` method)" }, "merge"),
         (new Option<string>("--lambda") { Description = "hyperparameter lambda: OPA's sign-loss weight (ham)" }, "lambda"),
+        (new Option<string>("--opa") { Description = "hyperparameter opa: OPA's sign-alignment form, layer-dot (as printed), elementwise or leave-one-out (ham)" }, "opa"),
         (new Option<string>("--trim") { Description = "hyperparameter trim: the merge's trim ratio r (rhm)" }, "trim"),
         (new Option<string>("--beta") { Description = "hyperparameter beta: Beta(beta, beta) historical average" }, "beta"),
         (new Option<string>("--sae") { Description = "hyperparameter sae: on or off (ham)" }, "sae"),
