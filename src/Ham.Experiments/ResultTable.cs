@@ -30,20 +30,20 @@ public sealed class ResultTable
         {
             string runJson = Path.Combine(Path.GetDirectoryName(results)!, "run.json");
             if (!File.Exists(runJson)) throw new InvalidDataException($"{results} has no run.json beside it");
-            var result = JsonNode.Parse(File.ReadAllText(results))!;
-            var options = JsonNode.Parse(File.ReadAllText(runJson))!["options"]!;
-            table.Add(RowLabel(options), result["test_domain"]!.GetValue<string>(), 100 * result["test_accuracy"]!.GetValue<double>());
+            var result = JsonFields.ReadObject(results);
+            var options = JsonFields.Object(JsonFields.ReadObject(runJson), "options", runJson);
+            table.Add(RowLabel(options, runJson), JsonFields.String(result, "test_domain", results), 100 * JsonFields.Number(result, "test_accuracy", results));
         }
         if (table.Methods.Count == 0) throw new InvalidDataException($"no finished runs (results.json) below {dir}");
         return table;
     }
 
     /// <summary>"ERM", or the method with its merge ("HAM + rhm", "per-source + ties").</summary>
-    static string RowLabel(JsonNode options) => options["Method"]!.GetValue<string>() switch
+    static string RowLabel(JsonObject options, string path) => JsonFields.String(options, "Method", path) switch
     {
         "Erm" => "ERM",
-        "PerSource" => $"per-source + {options["Merge"]!.GetValue<string>()}",
-        var method => $"{method.ToUpperInvariant()} + {options["Merge"]!.GetValue<string>()}",
+        "PerSource" => $"per-source + {JsonFields.String(options, "Merge", path)}",
+        var method => $"{method.ToUpperInvariant()} + {JsonFields.String(options, "Merge", path)}",
     };
 
     public void Add(string method, string testDomain, double accuracyPercent)
