@@ -30,19 +30,21 @@ public sealed class ResultTable
         {
             string runJson = Path.Combine(Path.GetDirectoryName(results)!, "run.json");
             if (!File.Exists(runJson)) throw new InvalidDataException($"{results} has no run.json beside it");
-            var result = JsonNode.Parse(File.ReadAllText(results))!;
-            table.Add(RowLabel(JsonNode.Parse(File.ReadAllText(runJson))!), result["test_domain"]!.GetValue<string>(), 100 * result["test_accuracy"]!.GetValue<double>());
+            var result = JsonFields.ReadObject(results);
+            var run = JsonFields.ReadObject(runJson);
+            table.Add(RowLabel(run, runJson), JsonFields.String(result, "test_domain", results), 100 * JsonFields.Number(result, "test_accuracy", results));
         }
         if (table.Methods.Count == 0) throw new InvalidDataException($"no finished runs (results.json) below {dir}");
         return table;
     }
 
     /// <summary>The method of a run.json, with its merge when it merges sources ("HAM + rhm", "per-source + ties", "ERM").</summary>
-    static string RowLabel(JsonNode run)
+    static string RowLabel(JsonObject run, string path)
     {
-        string method = run["options"]!["Method"]!.GetValue<string>();
+        string method = JsonFields.String(JsonFields.Object(run, "options", path), "Method", path);
         string name = method == "per-source" ? method : method.ToUpperInvariant();
-        return run["hyperparameters"]?["merge"] is { } merge ? $"{name} + {merge.GetValue<string>()}" : name;
+        return run["hyperparameters"] is JsonObject hyperparameters && hyperparameters.ContainsKey("merge")
+            ? $"{name} + {JsonFields.String(hyperparameters, "merge", path)}" : name;
     }
 
     public void Add(string method, string testDomain, double accuracyPercent)

@@ -82,7 +82,8 @@ public static class CommandLineErrors
             {
                 case TargetInvocationException { InnerException: { } inner }: e = inner; break;
                 case TypeInitializationException { InnerException: { } inner }: e = inner; break;
-                case AggregateException { InnerExceptions.Count: 1 } aggregate: e = aggregate.InnerExceptions[0]; break;
+                // Parallel work fails once per worker: the first failure says it.
+                case AggregateException aggregate when aggregate.Flatten().InnerExceptions.Count > 0: e = aggregate.Flatten().InnerExceptions[0]; break;
                 default: return e;
             }
         }

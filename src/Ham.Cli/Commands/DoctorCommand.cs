@@ -19,7 +19,7 @@ static class DoctorCommand
 
     static int Run(int n)
     {
-        if (n < 16) throw new ArgumentException($"--size must be at least 16, got {n}");
+        if (n is < 16 or > 8192) throw new ArgumentException($"--size must be from 16 to 8192 (three {n}x{n} fp32 matrices must fit in memory), got {n}");
         double gflops = MeasureMatmulGflops(n);
         var table = new Table().AddColumn("what").AddColumn("value");
         table.AddRow("libtorch", LibTorch.Version);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Ham.Experiments;
-using Ham.Training;
+using Ham.Torch.Serialization;
 
 namespace Ham.Cli.Commands;
 
@@ -19,9 +19,9 @@ static class ReportCommand
     {
         var table = ResultTable.Collect(dir);
         string markdown = table.Markdown();
-        AtomicText.Write(Path.Combine(dir, "results.md"), markdown);
-        AtomicText.Write(Path.Combine(dir, "results.csv"), table.Csv());
-        AtomicText.Write(Path.Combine(dir, "results.svg"), ResultPlot.Svg(table, $"test accuracy per held-out domain ({Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)))})"));
+        OutputFile.WriteAllText(Path.Combine(dir, "results.md"), markdown);
+        OutputFile.WriteAllText(Path.Combine(dir, "results.csv"), table.Csv());
+        OutputFile.WriteAllText(Path.Combine(dir, "results.svg"), ResultPlot.Svg(table, $"test accuracy per held-out domain ({Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)))})"));
         Console.Write(markdown);
         Console.WriteLine($"test accuracy %, mean ± standard error over seeds; written to {Path.Combine(dir, "results.md")}, results.csv and results.svg");
         return 0;

@@ -29,9 +29,9 @@ static class ZeroShotCommand
         var templates = PromptTemplates.Parse(templateSpec);
         var listing = DomainDataset.Open(dataDir);
         var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
+        using var clip = ClipCheckpoint.Load(ActivationOption.Read(modelPath, activation), modelPath);
         var (dataset, scan) = ReadableDataset.Check(listing, chosen);
         var domains = chosen.Select(d => dataset.Domains[dataset.IndexOf(d.Name)]).ToList();
-        using var clip = ClipCheckpoint.Load(ActivationOption.Read(modelPath, activation), modelPath);
         using var head = ZeroShotHead.Create(clip, dataset.Classes, templates);
 
         var accuracy = new Dictionary<string, double>();

@@ -17,14 +17,18 @@ namespace Ham.Data.Synthetic;
 /// </summary>
 public sealed record SyntheticBenchmark(int Seed = 0, int Size = 64, int PerClass = 40, int CorpusPerClass = 24)
 {
+    /// <summary>Bounds that keep a benchmark to what a disk holds (28 x 10000 images of at most 1024 px per domain).</summary>
+    public const int MaxSize = 1024, MaxPerClass = 10_000;
+
     public static string BenchmarkFolder(string dir) => Path.Combine(dir, "benchmark");
     public static string CorpusCaptions(string dir) => Path.Combine(dir, "corpus", "captions.tsv");
 
     /// <summary>Generates into <paramref name="dir"/> unless it already holds this exact benchmark; returns whether it generated.</summary>
     public bool Generate(string dir, Action<int, int>? progress = null)
     {
-        if (Size < 16 || PerClass < 1 || CorpusPerClass < 0)
-            throw new ArgumentException($"synthetic benchmark: size must be >= 16 px and per-class >= 1 (got {Size} px, {PerClass})");
+        if (Size is < 16 or > MaxSize || PerClass is < 1 or > MaxPerClass || CorpusPerClass is < 0 or > MaxPerClass)
+            throw new ArgumentException($"synthetic benchmark: size must be 16 to {MaxSize} px, per-class 1 to {MaxPerClass} and corpus-per-class 0 to {MaxPerClass} (got {Size} px, {PerClass}, {CorpusPerClass})");
+        if (File.Exists(dir)) throw new IOException($"{dir}: a file; the synthetic benchmark is written into a folder");
         string settings = JsonSerializer.Serialize(this), marker = Path.Combine(dir, "synth.json");
         if (File.Exists(marker) && File.ReadAllText(marker) == settings) return false;
 

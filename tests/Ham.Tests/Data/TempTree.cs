@@ -1,7 +1,7 @@
 namespace Ham.Tests.Data;
 
 /// <summary>A temporary directory tree for a test, deleted on dispose.</summary>
-sealed class TempTree : IDisposable
+public sealed class TempTree : IDisposable
 {
     public string Root { get; } = Directory.CreateTempSubdirectory("ham-data-").FullName;
 

@@ -68,7 +68,7 @@ public class TorchFileFuzzTests
     }
 
     /// <summary>The fixture rewritten with one record changed (a valid zip whose record has other bytes than the pickle says).</summary>
-    static string Rewritten(string file, Func<string, byte[], byte[]> change, string temp)
+    internal static string Rewritten(string file, Func<string, byte[], byte[]> change, string temp)
     {
         using var source = ZipFile.OpenRead(Fixture(file));
         using (var target = ZipFile.Open(temp, ZipArchiveMode.Create))
