@@ -56,8 +56,8 @@ static class MergeInspectCommand
         if (output != null)
         {
             Directory.CreateDirectory(output);
-            Ham.Data.IO.AtomicFile.WriteAllText(Path.Combine(output, "inspection.csv"), Csv(statistics, names));
-            Ham.Data.IO.AtomicFile.WriteAllText(Path.Combine(output, "cosines.svg"),
+            Ham.Torch.Serialization.OutputFile.WriteAllText(Path.Combine(output, "inspection.csv"), Csv(statistics, names));
+            Ham.Torch.Serialization.OutputFile.WriteAllText(Path.Combine(output, "cosines.svg"),
                 CosineHeatMap.Svg(statistics.Model.Cosines, names, "cosine of update vectors (whole model)"));
             Console.WriteLine($"wrote {Path.Combine(output, "inspection.csv")} and {Path.Combine(output, "cosines.svg")}");
         }
