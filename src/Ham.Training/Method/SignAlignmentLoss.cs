@@ -39,7 +39,7 @@ public abstract class SignAlignmentLoss
     public abstract SignAlignmentTerm Compute(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> initial);
 
     /// <summary>The detached mean update v_bar^l = (1/N_S) sum_j theta_j^l - theta_0^l, one tensor per parameter, in the caller's scope.</summary>
-    public static Tensor[] MeanUpdate(IReadOnlyList<IReadOnlyList<Tensor>> sourceParameters, IReadOnlyList<Tensor> initial)
+    protected static Tensor[] MeanUpdate(IReadOnlyList<IReadOnlyList<Tensor>> sourceParameters, IReadOnlyList<Tensor> initial)
     {
         CheckSources(sourceParameters, initial);
         var mean = new Tensor[initial.Count];
