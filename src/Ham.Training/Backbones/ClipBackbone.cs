@@ -76,11 +76,15 @@ public sealed class ClipBackbone : Backbone
     public Dictionary<string, Tensor> TextTower() => ClipCheckpoint.ReadStateDict(modelPath)
         .Where(p => !p.Key.StartsWith(Prefix)).ToDictionary(p => p.Key, p => p.Value.To(DType.Float32));
 
-    /// <summary>Reads the text tower once for all the states saved.</summary>
+    /// <summary>
+    /// Reads the text tower once for all the states saved; each file's metadata records the
+    /// towers' activation, head width and epsilon, so it reads back as the model it is.
+    /// </summary>
     public override void Save(IReadOnlyList<(string Path, IReadOnlyDictionary<string, Tensor> State)> models, IReadOnlyDictionary<string, string> metadata)
     {
         using var scope = new DisposeScope();
         var textTower = TextTower();
+        metadata = ClipCheckpoint.Metadata(config, metadata);
         foreach (var (path, state) in models)
         {
             var full = textTower.ToDictionary(p => p.Key, p => p.Value);
