@@ -45,6 +45,8 @@ public sealed class TorchArchive : IDisposable
         ZipArchive? zip = null;
         try
         {
+            if (IsLegacyTorchSave(stream))
+                throw new InvalidDataException($"{path}: a torch.save file from before PyTorch 1.6 (a bare pickle, not a zip archive); load it in PyTorch and save it again, or convert it to safetensors");
             zip = Zip(path, () => new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true));
             var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
             foreach (var entry in Zip(path, () => zip.Entries))
@@ -113,6 +115,20 @@ public sealed class TorchArchive : IDisposable
     /// The zip reader's failures on a malformed archive (a missing end of central directory, a bad
     /// local header, a CRC mismatch, an unknown compression method) as one error naming the file.
     /// </summary>
+    /// <summary>
+    /// Whether the stream starts as torch.save's legacy format does: a pickle (protocol 2 opcode
+    /// 0x80 0x02) of the magic number 0x1950a86a20f9469cfc6c as a LONG1 (0x8a 0x0a). Leaves the stream where it was.
+    /// </summary>
+    static bool IsLegacyTorchSave(Stream stream)
+    {
+        if (!stream.CanSeek) return false;
+        long start = stream.Position;
+        Span<byte> head = stackalloc byte[4];
+        int read = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        stream.Position = start;
+        return read == 4 && head[0] == 0x80 && head[1] == 0x02 && head[2] == 0x8a && head[3] == 0x0a;
+    }
+
     static T Zip<T>(string path, Func<T> read)
     {
         try

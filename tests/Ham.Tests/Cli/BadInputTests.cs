@@ -70,7 +70,7 @@ public class BadInputTests
         new("unknown option", ["data", "info", PacsMini, "--bogus"], Nothing, 2, "--bogus"),
         new("unparsable number", ["data", "split", PacsMini, "--test-domain", "sketch", "--trial-seed", "x", "--out", "{t}/s.json"], Nothing, 2, "--trial-seed"),
         new("NaN holdout", ["data", "split", PacsMini, "--test-domain", "sketch", "--holdout", "NaN", "--out", "{t}/s.json"], Nothing, 2, "--holdout must be a finite number"),
-        new("infinite lr", ["train", "--data", PacsMini, "--test-domain", "sketch", "--model", Model, "--out", "{t}/run", "--lr", "Infinity"], Nothing, 2, "--lr must be a finite number"),
+        new("infinite lr", ["train", "--data", PacsMini, "--test-domain", "sketch", "--model", Model, "--out", "{t}/run", "--lr", "Infinity"], Nothing, 1, "hyperparameter 'lr' takes a number, got 'Infinity'"),
         // data
         new("synth into a file", ["data", "synth", "--out", "{t}/file.txt"], Files, 1, "file.txt: a file"),
         new("synth 100000 px", ["data", "synth", "--out", "{t}/synth", "--size", "100000"], Nothing, 1, "size must be 16 to 1024 px"),
