@@ -16,6 +16,9 @@ public sealed class FisherMerge(IReadOnlyList<IReadOnlyDictionary<string, Tensor
 
     public override string Name => "fisher";
 
+    /// <summary>The tensors with a Fisher (the models' trainable parameters).</summary>
+    public IEnumerable<string> Tensors => fishers[0].Keys;
+
     public override (int Min, int Max) ModelCount => (fishers.Count, fishers.Count);
 
     public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>

@@ -18,6 +18,9 @@ public sealed class RegMean(IReadOnlyList<IReadOnlyDictionary<string, Tensor>> g
 
     public override string Name => "regmean";
 
+    /// <summary>The weights merged by the RegMean solve (those with Gram matrices).</summary>
+    public IEnumerable<string> Layers => grams[0].Keys;
+
     public override (int Min, int Max) ModelCount => (grams.Count, grams.Count);
 
     public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
