@@ -47,18 +47,30 @@ public sealed class RegMean(IReadOnlyList<IReadOnlyDictionary<string, Tensor>> g
             : PlainMean.Of(weights);
     }
 
-    /// <summary>W = (sum_i W_i G_i') (sum_i G_i')^-1 for weights (out, in) and Grams (in, in), in float64.</summary>
+    /// <summary>
+    /// W = (sum_i W_i G_i') (sum_i G_i')^-1 for weights (out, in) and Grams (in, in), in float64.
+    /// An input feature that is zero on every model's data (a ReLU unit no image activates, as
+    /// before a ResNet's fc) leaves the sum singular and its column undetermined: each G_i' gets a
+    /// unit diagonal there, so that column is the plain mean.
+    /// </summary>
     public static Tensor Solve(IReadOnlyList<Tensor> weights, IReadOnlyList<Tensor> grams, double alpha)
     {
-        Tensor? gramSum = null, weighted = null;
+        var regularized = new List<Tensor>();
         for (int i = 0; i < weights.Count; i++)
         {
             var g = grams[i].To(DType.Float64);
             if (g.Dim != 2 || g.Size(0) != weights[i].Size(1) || g.Size(1) != weights[i].Size(1))
                 throw new ArgumentException($"regmean: a Gram matrix of shape [{string.Join(", ", g.Shape)}] does not fit a weight of shape [{string.Join(", ", weights[i].Shape)}]");
-            var regularized = g * alpha + g.Diagonal().DiagEmbed() * (1 - alpha);
-            var term = Functional.MatMul(weights[i].To(DType.Float64), regularized);
-            gramSum = gramSum is null ? regularized : gramSum + regularized;
+            regularized.Add(g * alpha + g.Diagonal().DiagEmbed() * (1 - alpha));
+        }
+        var diagonalSum = regularized.Skip(1).Aggregate(regularized[0].Diagonal(), (sum, g) => sum + g.Diagonal());
+        var unseen = diagonalSum.Eq(0).To(DType.Float64).DiagEmbed();
+        Tensor? gramSum = null, weighted = null;
+        for (int i = 0; i < weights.Count; i++)
+        {
+            var g = regularized[i] + unseen;
+            var term = Functional.MatMul(weights[i].To(DType.Float64), g);
+            gramSum = gramSum is null ? g : gramSum + g;
             weighted = weighted is null ? term : weighted + term;
         }
         return Functional.MatMul(weighted!, Linalg.Inverse(gramSum!));

@@ -48,6 +48,17 @@ public class RegMeanTests
     }
 
     [Fact]
+    public void An_input_feature_no_data_activates_takes_the_mean_column()
+    {
+        // Feature 1 is zero in both models' inputs: G = [[g, 0], [0, 0]]. Column 0 is the
+        // G-weighted mean of the models' column 0 ((2 * 1 + 6 * 3) / 8), column 1 the plain mean.
+        var g1 = Tensor.FromArray(new double[] { 2, 0, 0, 0 }, 2, 2);
+        var g2 = Tensor.FromArray(new double[] { 6, 0, 0, 0 }, 2, 2);
+        var merged = RegMean.Solve([Tensor.FromArray(new float[] { 1, 4 }, 1, 2), Tensor.FromArray(new float[] { 3, 8 }, 1, 2)], [g1, g2], alpha: 0.9);
+        MergeFixtures.Equal([2.5f, 6], merged, 1e-6f);
+    }
+
+    [Fact]
     public void Identical_grams_give_the_mean_and_other_tensors_are_averaged()
     {
         var gram = Tensor.FromArray(new double[] { 4, 1, 1, 3 }, 2, 2);
