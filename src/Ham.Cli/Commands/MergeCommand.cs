@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Ham.Experiments.DataAwareMerging;
 using Ham.Merging;
 using Ham.Merging.Checkpoints;
+using Ham.Torch;
 using Spectre.Console;
 
 namespace Ham.Cli.Commands;
@@ -10,7 +12,7 @@ static class MergeCommand
 {
     public static Command Create()
     {
-        var method = new Option<string>("--method") { Description = $"one of: {string.Join(", ", MergeMethod.Names)}" };
+        var method = new Option<string>("--method") { Description = $"one of: {string.Join(", ", MergeMethod.Names.Concat(DataAwareMerges.Names))}" };
         var baseModel = new Option<string>("--base") { Description = "the common starting model theta0 (.safetensors file, or a folder with one or with shards and model.safetensors.index.json)" };
         var models = new Option<string[]>("--models") { Description = "the models to merge (each a .safetensors file or a folder, as --base)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "output .safetensors file (a folder with --out-shard-size)" };
@@ -21,7 +23,7 @@ static class MergeCommand
         var density = new Option<double?>("--density") { Description = "ties (0.2), breadcrumbs (0.1), della (0.7): fraction of update entries kept" };
         var lambda = new Option<double?>("--lambda") { Description = "task-arithmetic (1/N), ties, breadcrumbs, della (1): update scale" };
         var drop = new Option<double?>("--drop") { Description = "dare-*: drop probability (0.9)" };
-        var alpha = new Option<double?>("--alpha") { Description = "wise-ft (0.5), score/tsv/iso-c (1)" };
+        var alpha = new Option<double?>("--alpha") { Description = "wise-ft (0.5), score/tsv/iso-c (1), regmean: scale of the Grams' off-diagonals (0.9)" };
         var beta = new Option<double?>("--beta") { Description = "trajectory: Beta(beta, beta) weights (0.5)" };
         var t = new Option<double?>("--t") { Description = "slerp: position between the two models, 0 to 1 (0.5)" };
         var gamma = new Option<double?>("--gamma") { Description = "breadcrumbs: fraction of the largest update magnitudes dropped per tensor (0.01)" };
@@ -30,8 +32,15 @@ static class MergeCommand
         var seed = new Option<long>("--seed") { Description = "dare-*, della: seed of the drops" };
         var weights = new Option<double[]>("--weights") { Description = "average, task-arithmetic, breadcrumbs: per-model weights", AllowMultipleArgumentsPerToken = true };
         var allowMissing = new Option<bool>("--allow-missing") { Description = "names some model lacks take the base's values" };
+        var data = new Option<string>("--data") { Description = "regmean, fisher, greedy-soup: the dataset folder (DIR/<domain>/<class>/<image>)" };
+        var domains = new Option<string[]>("--domains") { Description = "regmean, fisher: each model's own domain of --data, in the order of --models", AllowMultipleArgumentsPerToken = true };
+        var testDomain = new Option<string>("--test-domain") { Description = "greedy-soup: the held-out domain; validation is the other domains' DomainBed out-splits" };
+        var trialSeed = new Option<int>("--trial-seed") { Description = "greedy-soup: DomainBed trial seed of the split (0)" };
+        var samples = new Option<int>("--samples") { Description = $"regmean, fisher: images per model, a seeded sample of its domain ({DataAwareMerges.DefaultSamples})", DefaultValueFactory = _ => DataAwareMerges.DefaultSamples };
+        var device = new Option<string>("--device") { Description = "regmean, fisher, greedy-soup: cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var command = new Command("merge", "Merge checkpoints (safetensors) with one of the merging methods.")
-            { method, baseModel, models, output, shardSize, dtype, config, trim, density, lambda, drop, alpha, beta, t, gamma, epsilon, trimScope, seed, weights, allowMissing };
+            { method, baseModel, models, output, shardSize, dtype, config, trim, density, lambda, drop, alpha, beta, t, gamma, epsilon, trimScope, seed, weights, allowMissing,
+              data, domains, testDomain, trialSeed, samples, device };
         command.Subcommands.Add(MergeInspectCommand.Create());
         command.SetAction(parse =>
         {
@@ -54,23 +63,30 @@ static class MergeCommand
                         TrimScope = MergeConfig.ParseTrimScope(parse.GetValue(trimScope)!), Seed = parse.GetValue(seed),
                         Weights = parse.GetValue(weights) is { Length: > 0 } w ? w : null, AllowMissing = parse.GetValue(allowMissing),
                     });
-            return Run(merge);
+            var images = parse.GetValue(data) is { } root
+                ? new MergeData(root, parse.GetValue(domains), parse.GetValue(testDomain), parse.GetValue(samples), parse.GetValue(trialSeed),
+                    Devices.Require(Device.Parse(parse.GetValue(device)!)))
+                : null;
+            return Run(merge, images);
         });
         return command;
     }
 
-    static int Run(MergeConfig merge)
+    static int Run(MergeConfig merge, MergeData? images)
     {
-        var method = MergeMethod.Create(merge.Method, merge.Options);
+        var (method, models) = DataAwareMerges.Names.Contains(merge.Method)
+            ? DataAwareMerges.Prepare(merge.Method, merge.Models, merge.Options,
+                images ?? throw new ArgumentException($"{merge.Method}: --data is required (the images its statistics are computed on)"), Console.WriteLine)
+            : (MergeMethod.Create(merge.Method, merge.Options), merge.Models);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask($"{method.Name}: {merge.Models.Count} models");
-                ModelMerger.Merge(method, merge.Base, merge.Models, merge.Output, merge.Options.AllowMissing,
+                var task = ctx.AddTask($"{method.Name}: {models.Count} models");
+                ModelMerger.Merge(method, merge.Base, models, merge.Output, merge.Options.AllowMissing,
                     (done, total) => { task.MaxValue = total; task.Value = done; });
             });
-        Console.WriteLine($"wrote {merge.Output.Path} ({method.Name}, {merge.Models.Count} models, {clock.Elapsed.TotalSeconds:F1} s)");
+        Console.WriteLine($"wrote {merge.Output.Path} ({method.Name}, {models.Count} models, {clock.Elapsed.TotalSeconds:F1} s)");
         return 0;
     }
 }

@@ -12,5 +12,12 @@ public sealed class Linear : Layer
     public Tensor Weight { get; }
     public Tensor? Bias { get; }
 
-    public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
+    /// <summary>Sees every input before the layer applies (data-aware merges collect the Gram matrices of layer inputs with it).</summary>
+    public Action<Tensor>? InputHook { get; set; }
+
+    public override Tensor Forward(Tensor input)
+    {
+        InputHook?.Invoke(input);
+        return Functional.Linear(input, Weight, Bias);
+    }
 }

@@ -28,9 +28,13 @@ public sealed class MultiheadAttention : Module
     public Tensor InProjBias { get; }
     public Linear OutProj { get; }
 
+    /// <summary>Sees every self-attention input before in_proj applies, as <see cref="Linear.InputHook"/>.</summary>
+    public Action<Tensor>? InProjInputHook { get; set; }
+
     /// <summary>Self-attention: query = key = value = <paramref name="x"/> (L, N, E).</summary>
     public Tensor Forward(Tensor x, Tensor? mask = null)
     {
+        InProjInputHook?.Invoke(x);
         using var scope = new DisposeScope();
         var qkv = Functional.Linear(x, InProjWeight, InProjBias).Chunk(3, -1);
         return scope.MoveToOuter(Attend(qkv[0], qkv[1], qkv[2], mask));
