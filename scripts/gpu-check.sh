@@ -73,22 +73,6 @@ if [ "$cpu_only" -eq 0 ]; then
   fi
 fi
 
-# The --device / --precision flags, per command: a command from before it had them runs on
-# the CPU in fp32 only, with no flags (eval then scores every run's weights on the CPU).
-has_device_flags() { ham "$1" --help | grep -q -- "--device"; }
-flags() {  # flags COMMAND DEVICE PRECISION
-  if has_device_flags "$1"; then
-    echo "--device $2 --precision $3"
-  elif [ "$2" = "cpu" ] && [ "$3" = "fp32" ]; then
-    echo ""
-  else
-    echo "gpu-check: ham $1 has no --device flag, so it cannot run on $2 in $3" >&2
-    return 1
-  fi
-}
-eval_on_device=0
-has_device_flags eval && eval_on_device=1
-
 # ---- data and tiny CLIP (CPU, cached in $out) ----
 mkdir -p "$out"
 data="$out/synthetic"
@@ -99,21 +83,16 @@ ham pretrain --data "$data" --out "$tiny" --steps "$pretrain_steps" >/dev/null
 bench="$data/benchmark"
 [ -d "$bench" ] || { echo "gpu-check: no benchmark folder at $bench" >&2; exit 1; }
 
-# Mean accuracy (%) of `ham eval`'s table: its last row, "mean".
-eval_mean() {  # eval_mean MODEL DEVICE PRECISION
-  local f
-  f="$(flags eval "$2" "$3")"
-  # shellcheck disable=SC2086
-  ham eval --model "$1" --data "$bench" $f | sed 's/\x1b\[[0-9;]*m//g' | grep -E "mean" | grep -oE "[0-9]+\.[0-9]+" | tail -1
+# Mean accuracy (%) of `ham eval`'s table (its last row, "mean"); eval computes in fp32.
+eval_mean() {  # eval_mean MODEL DEVICE
+  ham eval --model "$1" --data "$bench" --device "$2" | sed 's/\x1b\[[0-9;]*m//g' | grep -E "mean" | grep -oE "[0-9]+\.[0-9]+" | tail -1
 }
 
 train() {  # train NAME DEVICE PRECISION
-  local run="$out/runs/$1" f
-  f="$(flags train "$2" "$3")"
+  local run="$out/runs/$1"
   rm -rf "$run"
-  # shellcheck disable=SC2086
   ham train --data "$bench" --test-domain cartoon --model "$tiny" --out "$run" --method ham \
-    --steps "$steps" --batch 16 --lr 1e-4 --eval-every "$steps" --checkpoint-every "$steps" $f >/dev/null
+    --steps "$steps" --batch 16 --lr 1e-4 --eval-every "$steps" --checkpoint-every "$steps" --device "$2" --precision "$3" >/dev/null
   ham merge --method ties --base "$tiny" --models "$run"/sources/*.safetensors --out "$run/merged-ties.safetensors" >/dev/null
 }
 
@@ -177,20 +156,16 @@ echo "gpu-check: training on cpu (fp32), $steps steps"
 train cpu-fp32 cpu fp32
 acc="$(run_accuracy "$out/runs/cpu-fp32")"
 read -r ref_val ref_test <<<"$acc"
-ref_eval="$(eval_mean "$out/runs/cpu-fp32/model.safetensors" cpu fp32)"
-ref_merged="$(eval_mean "$out/runs/cpu-fp32/merged-ties.safetensors" cpu fp32)"
+ref_eval="$(eval_mean "$out/runs/cpu-fp32/model.safetensors" cpu)"
+ref_merged="$(eval_mean "$out/runs/cpu-fp32/merged-ties.safetensors" cpu)"
 check "train cpu fp32" "$ref_val" "$ref_test" "$ref_eval" - - - -
 check "merge ties cpu fp32" - - "$ref_merged" - - - -
 
 if [ "$cpu_only" -eq 0 ]; then
   # ---- inference alone: the CPU-trained model evaluated on the GPU ----
-  if [ "$eval_on_device" -eq 1 ]; then
-    echo "gpu-check: evaluating the cpu model on $device"
-    same_eval="$(eval_mean "$out/runs/cpu-fp32/model.safetensors" "$device" fp32)"
-    check "eval cpu model, $device" - - "$same_eval" "$(diff_points "$same_eval" "$ref_eval")" "$EVAL_ACC_TOL" - -
-  else
-    echo "gpu-check: ham eval has no --device flag: every model is evaluated on cpu in fp32"
-  fi
+  echo "gpu-check: evaluating the cpu model on $device"
+  same_eval="$(eval_mean "$out/runs/cpu-fp32/model.safetensors" "$device")"
+  check "eval cpu model, $device" - - "$same_eval" "$(diff_points "$same_eval" "$ref_eval")" "$EVAL_ACC_TOL" - -
 
   for precision in fp32 bf16 fp16; do
     echo "gpu-check: training on $device ($precision), $steps steps"
@@ -198,10 +173,8 @@ if [ "$cpu_only" -eq 0 ]; then
     train "$name" "$device" "$precision"
     acc="$(run_accuracy "$out/runs/$name")"
     read -r val test <<<"$acc"
-    eval_device="$device"; eval_precision="$precision"
-    [ "$eval_on_device" -eq 0 ] && { eval_device=cpu; eval_precision=fp32; }
-    ev="$(eval_mean "$out/runs/$name/model.safetensors" "$eval_device" "$eval_precision")"
-    merged="$(eval_mean "$out/runs/$name/merged-ties.safetensors" "$eval_device" "$eval_precision")"
+    ev="$(eval_mean "$out/runs/$name/model.safetensors" "$device")"
+    merged="$(eval_mean "$out/runs/$name/merged-ties.safetensors" "$device")"
     acc_tol="$LOW_ACC_TOL"; update_tol="$LOW_UPDATE_TOL"
     [ "$precision" = "fp32" ] && { acc_tol="$FP32_ACC_TOL"; update_tol="$FP32_UPDATE_TOL"; }
     check "train $device $precision" "$val" "$test" "$ev" "$(diff_points "$test" "$ref_test")" "$acc_tol" \

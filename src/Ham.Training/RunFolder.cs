@@ -8,14 +8,14 @@ namespace Ham.Training;
 /// </summary>
 public sealed class RunFolder(string dir)
 {
-    public string Dir => dir;
     public string RunJson => Path.Combine(dir, "run.json");
     public string SplitJson => Path.Combine(dir, "split.json");
     public string Log => Path.Combine(dir, "log.jsonl");
     public string Results => Path.Combine(dir, "results.json");
     public string Model => Path.Combine(dir, "model.safetensors");
     public string LossPlot => Path.Combine(dir, "losses.svg");
-    public string Source(string name) => Path.Combine(dir, "sources", $"{name}.safetensors");
+    public string Sources => Path.Combine(dir, "sources");
+    public string Source(string name) => Path.Combine(Sources, $"{name}.safetensors");
 
     /// <summary>
     /// A resumed run must be the run that was saved: every option and resolved hyperparameter of

@@ -8,7 +8,7 @@ using Ham.Torch.Optim;
 using Ham.Training.Algorithms;
 using Ham.Training.Backbones;
 using Ham.Training.Hyperparameters;
-using Ham.Training.Method;
+using Ham.Merging.Inspection;
 
 namespace Ham.Training;
 
@@ -142,8 +142,12 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>A batch tensor on the training device: from pinned memory, without blocking, so the copy overlaps the step's start.</summary>
-    Tensor OnDevice(Tensor t) => device == Device.CPU ? t : t.PinMemory().To(device, nonBlocking: true);
+    /// <summary>
+    /// A batch tensor on the training device. The copy blocks: pinning it here would only add a
+    /// host copy on this thread; to overlap it the loader's workers would have to make batches in
+    /// pinned memory (not done yet).
+    /// </summary>
+    Tensor OnDevice(Tensor t) => t.To(device);
 
     /// <summary>States of every model: their final weights, or their historical averages.</summary>
     IReadOnlyList<IReadOnlyDictionary<string, Tensor>> States(bool averaged) => algorithm.Models
@@ -180,9 +184,11 @@ public sealed class Trainer : IDisposable
             var deliveredSources = average ? averaged : trained;
             var metadata = new Dictionary<string, string> { ["ham.method"] = options.Method };
             var saves = new List<(string, IReadOnlyDictionary<string, Tensor>)>();
-            Directory.CreateDirectory(Path.Combine(options.OutDir, "sources"));
             if (algorithm.Models.Count > 1)
+            {
+                Directory.CreateDirectory(folder.Sources);
                 for (int i = 0; i < algorithm.Models.Count; i++) saves.Add((folder.Source(algorithm.Models[i].Name), deliveredSources[i]));
+            }
             saves.Add((folder.Model, average ? historical : final));
             backbone.Save(saves, metadata);
 
@@ -207,10 +213,7 @@ public sealed class Trainer : IDisposable
                     ["zero_shot"] = state["zero_shot"]!.DeepClone(),
                 },
             };
-            // How often the delivered sources' updates disagree in sign over the trained tensors (what OPA is meant to lower).
-            if (algorithm.Models.Count > 1)
-                results["sign_conflict_fraction"] = SignConflicts.Count(deliveredSources, backbone.InitialState,
-                    algorithm.Models[0].Model.NamedParameters().Select(p => p.Name)).Fraction;
+            if (algorithm.Models.Count > 1) results["sign_conflict_fraction"] = SignConflictFraction(deliveredSources);
             AtomicText.WriteJson(folder.Results, results);
             AtomicText.Write(folder.LossPlot, LossPlot.Svg(log.CrossEntropyBySource(), $"training loss per source (test domain {options.TestDomain})"));
             return results;
@@ -220,6 +223,18 @@ public sealed class Trainer : IDisposable
             if (algorithm.DeliveryAllocates)
                 foreach (var t in historical.Values.Concat(final.Values)) t.Dispose();
         }
+    }
+
+    /// <summary>
+    /// How often the delivered sources' updates disagree in sign over the trained tensors (what
+    /// OPA is meant to lower), as `ham merge inspect` measures it (<see cref="UpdateStatistics"/>).
+    /// </summary>
+    double SignConflictFraction(IReadOnlyList<IReadOnlyDictionary<string, Tensor>> sources)
+    {
+        using var scope = new DisposeScope();
+        var trained = algorithm.Models[0].Model.NamedParameters().Select(p => p.Name).ToList();
+        IReadOnlyDictionary<string, Tensor> OnHost(IReadOnlyDictionary<string, Tensor> state) => trained.ToDictionary(n => n, n => state[n].To(Device.CPU));
+        return UpdateStatistics.Of(OnHost(backbone.InitialState), sources.Select(OnHost).ToList()).SignConflictFraction;
     }
 
     JsonObject RunDescription() => new()

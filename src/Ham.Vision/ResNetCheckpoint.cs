@@ -39,7 +39,7 @@ public static class ResNetCheckpoint
     /// <summary>The checkpoint's tensors by name, as stored (no dtype change). The caller owns them.</summary>
     public static Dictionary<string, Tensor> ReadStateDict(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"ResNet checkpoint not found: {path}", path);
+        InputFile.Require(path, "ResNet checkpoint");
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".safetensors" => SafetensorsFile.Load(path),

@@ -20,10 +20,8 @@ static class HparamsCommand
             {
                 var space = HyperparameterSpace.For(AlgorithmRegistry.Get(name).Name, parse.GetValue(backbone)!);
                 var table = new Table().Title(Markup.Escape($"{name} ({space.Backbone})")).AddColumn("name").AddColumn("values").AddColumn("default").AddColumn("search").AddColumn("meaning");
-                var defaults = space.Defaults().ToJson();
                 foreach (var p in space.Parameters)
-                    table.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Range?.ToString() ?? (p.Allowed is { } a ? string.Join("|", a) : p.Kind.ToString().ToLowerInvariant())),
-                        Markup.Escape(defaults[p.Name]!.ToJsonString()), Markup.Escape(p.Search.Description), Markup.Escape(p.Help));
+                    table.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Values), Markup.Escape(p.DefaultText), Markup.Escape(p.Search.Description), Markup.Escape(p.Help));
                 AnsiConsole.Write(table);
             }
             return 0;

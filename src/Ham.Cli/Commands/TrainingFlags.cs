@@ -75,7 +75,7 @@ sealed class TrainingFlags
         var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
         void Set(string name, string value, string source)
         {
-            if (!values.TryAdd(name, OnOffAsBool(value))) throw new ArgumentException($"{source}: hyperparameter {name} is set twice");
+            if (!values.TryAdd(name, value)) throw new ArgumentException($"{source}: hyperparameter {name} is set twice");
         }
         foreach (var (flag, name) in shorthands)
             if (parse.GetValue(flag) is { } value) Set(name, value, flag.Name);
@@ -87,7 +87,4 @@ sealed class TrainingFlags
         }
         return values;
     }
-
-    /// <summary>Booleans may be written on/off as the flags always took them.</summary>
-    static string OnOffAsBool(string value) => value switch { "on" => "true", "off" => "false", _ => value };
 }

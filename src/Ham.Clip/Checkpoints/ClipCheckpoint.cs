@@ -87,13 +87,13 @@ public static class ClipCheckpoint
             {
                 { ConfigJson: { } json } => (HuggingFaceConfig.Apply(config, json, stored.State), ClipSettingsSource.HuggingFaceConfig),
                 { Metadata: { } m } when ClipConfigMetadata.IsPresent(m) => (ClipConfigMetadata.Apply(config, m, path), ClipSettingsSource.HamMetadata),
+                { Kind: TorchFileKind.TorchScript } => (config, ClipSettingsSource.TorchScript),   // OpenAI's archives: QuickGELU, known
                 _ when activation is { } given => (config with { Vision = config.Vision with { Activation = given }, Text = config.Text with { Activation = given } }, ClipSettingsSource.Given),
-                { Kind: TorchFileKind.TorchScript } => (config, ClipSettingsSource.TorchScript),
                 _ => (config, ClipSettingsSource.Assumed),
             };
-            if (activation is { } wanted && source is ClipSettingsSource.HuggingFaceConfig or ClipSettingsSource.HamMetadata &&
+            if (activation is { } wanted && source is ClipSettingsSource.HuggingFaceConfig or ClipSettingsSource.HamMetadata or ClipSettingsSource.TorchScript &&
                 (settled.Vision.Activation != wanted || settled.Text.Activation != wanted))
-                throw new ArgumentException($"{path}: activation {wanted.Name()} was asked for, but {(source == ClipSettingsSource.HuggingFaceConfig ? stored.ConfigJson : "its metadata")} " +
+                throw new ArgumentException($"{path}: activation {wanted.Name()} was asked for, but {source switch { ClipSettingsSource.HuggingFaceConfig => stored.ConfigJson, ClipSettingsSource.HamMetadata => "its metadata", _ => "OpenAI's TorchScript format" }} " +
                     $"says {settled.Vision.Activation.Name()} (image) and {settled.Text.Activation.Name()} (text)");
             return new ClipCheckpointContents(stored.State, settled, source);
         }

@@ -1,5 +1,4 @@
 using Ham.Data.Datasets;
-using Ham.Data.Images;
 using Ham.Data.Transforms;
 using Ham.Torch;
 
@@ -7,8 +6,8 @@ namespace Ham.Data.Loading;
 
 /// <summary>
 /// Top-1 accuracy of a classifier on a list of images with an evaluation transform (resize the
-/// shorter side, centre crop, normalize: CLIP's, DomainBed's and CLIPood's test transform).
-/// Images are decoded and preprocessed in parallel, one batch at a time.
+/// shorter side, centre crop, normalize: CLIP's, DomainBed's and CLIPood's test transform), one
+/// in-order pass of an <see cref="EvaluationLoader"/> decoding ahead on every core.
 /// </summary>
 public static class ImageAccuracy
 {
@@ -22,17 +21,14 @@ public static class ImageAccuracy
         if (images.Count == 0) throw new ArgumentException("no images to evaluate");
         using var noGrad = LibTorch.NoGrad();
         long correct = 0;
-        int size = transform.Size;
-        for (int start = 0; start < images.Count; start += batchSize)
+        int done = 0;
+        foreach (var batch in new EvaluationLoader(images, transform, batchSize, Environment.ProcessorCount).Batches())
         {
-            int count = Math.Min(batchSize, images.Count - start);
-            var batch = new float[count * 3 * size * size];
-            Parallel.For(0, count, i => transform.ApplyInto(ImageCodec.Read(images[start + i].Path), null, batch.AsSpan(i * 3 * size * size, 3 * size * size)));
+            using var owned = batch;
             using var scope = new DisposeScope();
-            var predicted = logitsOf(Tensor.FromArray(batch, count, 3, size, size)).ArgMax(-1).ToArray<long>();
-            for (int i = 0; i < count; i++)
-                if (predicted[i] == images[start + i].Label) correct++;
-            progress?.Invoke(start + count);
+            correct += logitsOf(batch.Images).ArgMax(-1).To(Device.CPU).Eq(batch.Labels).Sum().ItemLong();
+            done += (int)batch.Labels.Size(0);
+            progress?.Invoke(done);
         }
         return (double)correct / images.Count;
     }

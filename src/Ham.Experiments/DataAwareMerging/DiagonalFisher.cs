@@ -12,16 +12,20 @@ namespace Ham.Experiments.DataAwareMerging;
 /// </summary>
 public static class DiagonalFisher
 {
-    /// <summary>The Fisher of <paramref name="model"/> over the image batches, keyed by state-dict name (float64, CPU).</summary>
+    /// <summary>
+    /// The Fisher of <paramref name="model"/> over the image batches (host tensors, each disposed
+    /// here), keyed by state-dict name (float64, CPU). The sums stay on the model's device until the end.
+    /// </summary>
     public static Dictionary<string, Tensor> Of(ClassifierModel model, IEnumerable<Tensor> batches)
     {
         var parameters = model.NamedParameters().Where(p => p.Tensor.RequiresGrad).ToList();
-        var sums = parameters.ToDictionary(p => p.Name, p => Tensor.Zeros(p.Tensor.Shape, DType.Float64).DetachFromScope());
+        var sums = parameters.ToDictionary(p => p.Name, p => Tensor.Zeros(p.Tensor.Shape, DType.Float64, p.Tensor.Device).DetachFromScope());
         long images = 0;
-        foreach (var batch in batches)
+        foreach (var owned in batches)
         {
             using var scope = new DisposeScope();
-            using var owned = batch;
+            using var host = owned;
+            var batch = host.To(parameters[0].Tensor.Device);
             for (long j = 0; j < batch.Size(0); j++)
             {
                 using var imageScope = new DisposeScope();
@@ -29,13 +33,16 @@ public static class DiagonalFisher
                 long predicted = logProbabilities.ArgMax(-1).ToArray<long>()[0];
                 var gradients = Autograd.Grad([logProbabilities.Select(1, predicted).Sum()], parameters.Select(p => p.Tensor).ToList());
                 for (int k = 0; k < parameters.Count; k++)
-                    if (gradients[k] is { } g) sums[parameters[k].Name].Add_(g.Detach().To(Device.CPU, DType.Float64).Square());
+                    if (gradients[k] is { } g) sums[parameters[k].Name].Add_(g.Detach().To(DType.Float64).Square());
                 images++;
             }
         }
         if (images == 0) throw new ArgumentException("fisher: no images to estimate the Fisher on");
-        foreach (var sum in sums.Values) sum.Mul_(1.0 / images);
-        return sums;
+        return sums.ToDictionary(p => p.Key, p =>
+        {
+            using var sum = p.Value;
+            return sum.Mul_(1.0 / images).To(Device.CPU).DetachFromScope();
+        });
     }
 
     /// <summary>The Fisher of the checkpoint at <paramref name="modelPath"/> on a sample of its own domain.</summary>
@@ -45,6 +52,6 @@ public static class DiagonalFisher
         using var model = backbone.CreateModel(trainBatchNorm: false);
         model.To(device);
         var transform = new EvalTransform(backbone.Resolution, backbone.Mean, backbone.Std);
-        return Of(model, sample.Batches(transform).Select(b => b.Images.To(device)));
+        return Of(model, sample.Batches(transform).Select(b => b.Images));
     }
 }

@@ -38,8 +38,8 @@ public sealed class FisherMerge(IReadOnlyList<IReadOnlyDictionary<string, Tensor
 
     public override Tensor Merge(MergeInputs inputs, string name)
     {
+        if (!fishers[0].ContainsKey(name)) return Uniform.Merge(inputs, name);
         var weights = inputs.ReadModels(name);
-        if (!fishers[0].ContainsKey(name)) return PlainMean.Of(weights);
         Tensor? numerator = null, denominator = null;
         for (int i = 0; i < weights.Length; i++)
         {
@@ -52,4 +52,7 @@ public sealed class FisherMerge(IReadOnlyList<IReadOnlyDictionary<string, Tensor
         }
         return (numerator! / denominator!).To(weights[0].DType);
     }
+
+    /// <summary>The tensors without a Fisher: the uniform soup.</summary>
+    static readonly MergeMethod Uniform = MergeMethod.Create("average", new MergeOptions());
 }

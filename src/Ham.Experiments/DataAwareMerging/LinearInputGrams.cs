@@ -22,30 +22,31 @@ public sealed class LinearInputGrams : IDisposable
             string prefix = name.Length == 0 ? "" : name + ".";
             if (module is Linear linear)
             {
-                linear.InputHook = Accumulator(prefix + "weight", linear.Weight.Size(1));
+                linear.InputHook = Accumulator(prefix + "weight", linear.Weight);
                 unhook.Add(() => linear.InputHook = null);
             }
             else if (module is MultiheadAttention attention)
             {
-                attention.InProjInputHook = Accumulator(prefix + "in_proj_weight", attention.InProjWeight.Size(1));
+                attention.InProjInputHook = Accumulator(prefix + "in_proj_weight", attention.InProjWeight);
                 unhook.Add(() => attention.InProjInputHook = null);
             }
         }
     }
 
-    /// <summary>The Gram matrices so far (float64, CPU); they outlive the hooks.</summary>
+    /// <summary>The Gram matrices so far (float64, on the model's device); they outlive the hooks.</summary>
     public IReadOnlyDictionary<string, Tensor> Grams => grams;
 
-    Action<Tensor> Accumulator(string weightName, long inFeatures)
+    Action<Tensor> Accumulator(string weightName, Tensor weight)
     {
-        var gram = Tensor.Zeros([inFeatures, inFeatures], DType.Float64);
+        long inFeatures = weight.Size(1);
+        var gram = Tensor.Zeros([inFeatures, inFeatures], DType.Float64, weight.Device);
         gram.DetachFromScope();
         grams[weightName] = gram;
         return input =>
         {
             using var scope = new DisposeScope();
             var rows = input.Detach().Reshape(-1, inFeatures).To(DType.Float64);
-            gram.Add_(Functional.MatMul(rows.T, rows).To(Device.CPU));
+            gram.Add_(Functional.MatMul(rows.T, rows));
         };
     }
 

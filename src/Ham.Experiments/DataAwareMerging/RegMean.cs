@@ -41,11 +41,13 @@ public sealed class RegMean(IReadOnlyList<IReadOnlyDictionary<string, Tensor>> g
 
     public override Tensor Merge(MergeInputs inputs, string name)
     {
+        if (!grams[0].ContainsKey(name)) return Uniform.Merge(inputs, name);
         var weights = inputs.ReadModels(name);
-        return grams[0].ContainsKey(name)
-            ? Solve(weights, grams.Select(g => g[name]).ToList(), alpha).To(weights[0].DType)
-            : PlainMean.Of(weights);
+        return Solve(weights, grams.Select(g => g[name]).ToList(), alpha).To(weights[0].DType);
     }
+
+    /// <summary>The tensors without Gram matrices: the uniform soup.</summary>
+    static readonly MergeMethod Uniform = MergeMethod.Create("average", new MergeOptions());
 
     /// <summary>
     /// W = (sum_i W_i G_i') (sum_i G_i')^-1 for weights (out, in) and Grams (in, in), in float64.

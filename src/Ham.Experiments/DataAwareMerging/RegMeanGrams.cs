@@ -5,7 +5,7 @@ using Ham.Training.Backbones;
 
 namespace Ham.Experiments.DataAwareMerging;
 
-/// <summary>RegMean's statistics of one model: the Gram matrices of its linear layers' inputs over a sample of its own domain.</summary>
+/// <summary>RegMean's statistics of one model: the Gram matrices of its linear layers' inputs over a sample of its own domain (float64, CPU).</summary>
 public static class RegMeanGrams
 {
     public static IReadOnlyDictionary<string, Tensor> Of(string modelPath, DomainDataset dataset, DomainSample sample, Device device)
@@ -22,6 +22,6 @@ public static class RegMeanGrams
             using var batch = images;
             model.Logits(model.Features(batch.To(device)));
         }
-        return collector.Grams;
+        return collector.Grams.ToDictionary(p => p.Key, p => p.Value.To(Device.CPU).DetachFromScope());   // one copy to the host, at the end
     }
 }

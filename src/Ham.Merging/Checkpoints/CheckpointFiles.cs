@@ -36,8 +36,6 @@ public sealed class CheckpointFiles : IDisposable
     /// <summary>The folder the argument named (null for a file): where its config files are.</summary>
     public string? Folder { get; }
 
-    public IReadOnlyList<SafetensorsFile> Files => _files;
-
     public IReadOnlyList<string> Names { get; }
 
     public bool Contains(string name) => _byName.ContainsKey(name);

@@ -74,8 +74,8 @@ public sealed class UpdateStatistics
         MergeOptions.InRange(density, 0, 1, "--density");
         inputs.RequireBase("inspect");
         var names = inputs.FloatNames.Where(n => !inputs.Unchanged(n)).ToList();
-        var trimThresholds = MagnitudeThresholds.Select(inputs, names, n => (long)(n * trim), leaveOutUnchanged: true);
-        var tiesThresholds = MagnitudeThresholds.Select(inputs, names, n => n - (long)(n * density), leaveOutUnchanged: true);
+        var trimThresholds = MagnitudeThresholds.Select(inputs, names, RedundancyAwareMerge.RankOf(trim), leaveOutUnchanged: true);
+        var tiesThresholds = MagnitudeThresholds.Select(inputs, names, Ties.RankOf(density), leaveOutUnchanged: true);
         var trimCuts = MagnitudeCut.Of(trimThresholds, keepEqual: false);
         var tiesCuts = MagnitudeCut.Of(tiesThresholds, keepEqual: true);
         int models = inputs.Models.Count;

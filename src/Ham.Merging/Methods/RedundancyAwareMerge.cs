@@ -27,7 +27,7 @@ public sealed class RedundancyAwareMerge(MergeOptions options) : MergeMethod
 
     static double Trim(MergeOptions o) => MergeOptions.InRange(o.Trim ?? 0.2, 0, 1, "--trim");
 
-    static Func<long, long> RankOf(double trim) => n => (long)(n * trim);
+    internal static Func<long, long> RankOf(double trim) => n => (long)(n * trim);
 
     /// <summary>Model scope: one threshold per model over all changed tensors, or over each group of tensors sharing a per-tensor trim.</summary>
     public override void Prepare(MergeInputs inputs)

@@ -51,7 +51,7 @@ sealed class Ties(MergeOptions options, bool dare) : MergeMethod
     }
 
     /// <summary>kthvalue rank of the threshold among n magnitudes; 0 keeps everything.</summary>
-    static Func<long, long> RankOf(double density) => n => n - (long)(n * density);
+    internal static Func<long, long> RankOf(double density) => n => n - (long)(n * density);
 
     /// <summary>The task vectors TIES trims: DARE-dropped for dare-ties, else theta_i - theta0 (null).</summary>
     Func<int, string, Tensor>? DeltaOf(MergeInputs inputs) =>

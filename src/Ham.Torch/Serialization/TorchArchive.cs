@@ -112,10 +112,6 @@ public sealed class TorchArchive : IDisposable
     });
 
     /// <summary>
-    /// The zip reader's failures on a malformed archive (a missing end of central directory, a bad
-    /// local header, a CRC mismatch, an unknown compression method) as one error naming the file.
-    /// </summary>
-    /// <summary>
     /// Whether the stream starts as torch.save's legacy format does: a pickle (protocol 2 opcode
     /// 0x80 0x02) of the magic number 0x1950a86a20f9469cfc6c as a LONG1 (0x8a 0x0a). Leaves the stream where it was.
     /// </summary>
@@ -129,6 +125,10 @@ public sealed class TorchArchive : IDisposable
         return read == 4 && head[0] == 0x80 && head[1] == 0x02 && head[2] == 0x8a && head[3] == 0x0a;
     }
 
+    /// <summary>
+    /// The zip reader's failures on a malformed archive (a missing end of central directory, a bad
+    /// local header, a CRC mismatch, an unknown compression method) as one error naming the file.
+    /// </summary>
     static T Zip<T>(string path, Func<T> read)
     {
         try

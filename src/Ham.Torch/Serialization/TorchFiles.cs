@@ -53,31 +53,50 @@ public static class TorchFiles
         return Read(archive);
     }
 
+    /// <summary>
+    /// The tensor names of either kind of file and which kind it is, from its pickle alone: no
+    /// storage record is read (telling a torchvision state dict from a CLIP costs one small record).
+    /// </summary>
+    public static (List<string> Names, TorchFileKind Kind) ReadNames(string path)
+    {
+        using var archive = TorchArchive.Open(path);
+        var names = new List<string>();
+        var kind = Walk(archive, (name, _) => names.Add(name));
+        return (names, kind);
+    }
+
     static (Dictionary<string, Tensor> Tensors, TorchFileKind Kind) Read(TorchArchive archive)
     {
-        string path = archive.Path;
-        var root = PickleReader.Read(archive.Read("data.pkl"), $"{path}: {archive.Prefix}/data.pkl");
         var storages = new TorchStorages(archive);
         var result = new Dictionary<string, Tensor>();
         try
         {
-            switch (root)
-            {
-                case PickleObject module when module.Type.Module.StartsWith("__torch__", StringComparison.Ordinal):
-                    new TorchScriptModules(archive).Collect(module, "", 0, (name, value) => Add(result, name, storages.Build(value, name), path));
-                    return (result, TorchFileKind.TorchScript);
-                case PickleDict dict:
-                    CollectDict(dict, "", 0, path, (name, value) => Add(result, name, storages.Build(value, name), path));
-                    return (result, TorchFileKind.StateDict);
-                default:
-                    throw new InvalidDataException($"{path}: holds a {PickleReader.Describe(root)}, not a dict of tensors or a TorchScript module" +
-                        (root is PickleObject or PickleReduce ? " (a pickled Python object: save its state_dict() instead)" : ""));
-            }
+            var kind = Walk(archive, (name, value) => Add(result, name, storages.Build(value, name), archive.Path));
+            return (result, kind);
         }
         catch
         {
             Dispose(result);
             throw;
+        }
+    }
+
+    /// <summary>Hands every tensor of the archive's data.pkl to <paramref name="add"/> by its dotted name; returns what kind of file it is.</summary>
+    static TorchFileKind Walk(TorchArchive archive, Action<string, PickleReduce> add)
+    {
+        string path = archive.Path;
+        var root = PickleReader.Read(archive.Read("data.pkl"), $"{path}: {archive.Prefix}/data.pkl");
+        switch (root)
+        {
+            case PickleObject module when module.Type.Module.StartsWith("__torch__", StringComparison.Ordinal):
+                new TorchScriptModules(archive).Collect(module, "", 0, add);
+                return TorchFileKind.TorchScript;
+            case PickleDict dict:
+                CollectDict(dict, "", 0, path, add);
+                return TorchFileKind.StateDict;
+            default:
+                throw new InvalidDataException($"{path}: holds a {PickleReader.Describe(root)}, not a dict of tensors or a TorchScript module" +
+                    (root is PickleObject or PickleReduce ? " (a pickled Python object: save its state_dict() instead)" : ""));
         }
     }
 

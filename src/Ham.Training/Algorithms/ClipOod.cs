@@ -15,14 +15,12 @@ public sealed class ClipOod : Erm
 {
     readonly MarginMetricSoftmax loss;
 
-    public ClipOod(AlgorithmContext context) : base(context)
+    public ClipOod(AlgorithmContext context) : base(context, "clipood")
     {
         var clip = Models[0].Model as ClipClassifier
             ?? throw new ArgumentException($"clipood needs a CLIP model (its loss uses the class text embeddings); this is a {context.Backbone.Kind} backbone");
         loss = new MarginMetricSoftmax(clip.ClassEmbeddings, clip.LogitScale, context.Hyperparameters.Double("margin"));
     }
-
-    protected override string Name => "clipood";
 
     protected override Tensor Loss(Tensor features, Tensor labels) => loss.Compute(features, labels);
 

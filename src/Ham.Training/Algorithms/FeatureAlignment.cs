@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Ham.Torch;
+using Ham.Training.Losses;
 
 namespace Ham.Training.Algorithms;
 
@@ -38,14 +39,14 @@ public abstract class FeatureAlignment(AlgorithmContext context, string name) : 
     }
 }
 
-/// <summary>Deep CORAL (Sun and Saenko, ECCV 2016 workshops), as DomainBed's CORAL: D = mean squared difference of the feature means plus of the covariances (<see cref="Losses.Coral"/>).</summary>
+/// <summary>Deep CORAL (Sun and Saenko, ECCV 2016 workshops), as DomainBed's CORAL: D = mean squared difference of the feature means plus of the covariances (<see cref="CoralDistance"/>).</summary>
 public sealed class Coral(AlgorithmContext context) : FeatureAlignment(context, "coral")
 {
-    protected override Tensor Distance(Tensor x, Tensor y) => Losses.Coral.Compute(x, y);
+    protected override Tensor Distance(Tensor x, Tensor y) => CoralDistance.Compute(x, y);
 }
 
-/// <summary>MMD (Li et al., CVPR 2018, MMD-AAE), as DomainBed's MMD: D = the Gaussian-kernel maximum mean discrepancy over DomainBed's seven bandwidths (<see cref="Losses.Mmd"/>).</summary>
+/// <summary>MMD (Li et al., CVPR 2018, MMD-AAE), as DomainBed's MMD: D = the Gaussian-kernel maximum mean discrepancy over DomainBed's seven bandwidths (<see cref="MmdDistance"/>).</summary>
 public sealed class Mmd(AlgorithmContext context) : FeatureAlignment(context, "mmd")
 {
-    protected override Tensor Distance(Tensor x, Tensor y) => Losses.Mmd.Compute(x, y);
+    protected override Tensor Distance(Tensor x, Tensor y) => MmdDistance.Compute(x, y);
 }

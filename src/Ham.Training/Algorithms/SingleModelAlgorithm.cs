@@ -2,7 +2,7 @@ using Ham.Torch;
 
 namespace Ham.Training.Algorithms;
 
-/// <summary>The shape of DomainBed's one-network algorithms (IRM, CORAL, MMD, Mixup): one model trained on every source's batch.</summary>
+/// <summary>The shape of DomainBed's one-network algorithms (ERM, CLIPood, IRM, CORAL, MMD, Mixup): one model trained on every source's batch.</summary>
 public abstract class SingleModelAlgorithm : Algorithm
 {
     protected SingleModelAlgorithm(AlgorithmContext context, string name) : base(context) => Model = new TrainedModel(name, context);

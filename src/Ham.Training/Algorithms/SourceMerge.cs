@@ -17,21 +17,14 @@ sealed class SourceMerge(HyperparameterValues hyperparameters, IReadOnlyDictiona
         Trim = hyperparameters.Double("trim"),
         Density = hyperparameters.Double("density"),
         Drop = hyperparameters.Double("drop"),
-        TrimScope = hyperparameters.String("trim_scope") switch
-        {
-            "model" => TrimScope.Model,
-            "tensor" => TrimScope.Tensor,
-            var s => throw new ArgumentException($"hyperparameter trim_scope must be model or tensor, got '{s}'"),
-        },
+        TrimScope = MergeConfig.ParseTrimScope(hyperparameters.String("trim_scope")),
     });
 
     /// <summary>The merge of <paramref name="states"/> (any device); the result's tensors are CPU tensors the caller disposes.</summary>
     public Dictionary<string, Tensor> Merge(IReadOnlyList<IReadOnlyDictionary<string, Tensor>> states)
     {
         using var scope = new DisposeScope();
-        var onHost = states.Select(s => (IReadOnlyDictionary<string, Tensor>)s.ToDictionary(p => p.Key, p => OnHost(p.Value))).ToList();
+        var onHost = states.Select(s => (IReadOnlyDictionary<string, Tensor>)s.ToDictionary(p => p.Key, p => p.Value.To(Device.CPU))).ToList();
         return ModelMerger.Merge(method, initialState, onHost);
     }
-
-    static Tensor OnHost(Tensor t) => t.Device == Device.CPU ? t : t.To(Device.CPU);
 }

@@ -12,47 +12,40 @@ static class BackboneFormats
 {
     public static Backbone Open(string modelPath, IReadOnlyList<string> classes, BackboneOptions options)
     {
-        if (TorchvisionResNetState(modelPath) is { } state)
-        {
-            try
-            {
-                return new ResNetBackbone(modelPath, state, classes.Count, options);
-            }
-            finally
-            {
-                foreach (var t in state.Values) t.Dispose();
-            }
-        }
-        return new ClipBackbone(modelPath, classes, options);
-    }
-
-    /// <summary>The file's tensors when it is a torchvision-named ResNet state dict (safetensors, or a torch.save dict); null otherwise.</summary>
-    static Dictionary<string, Ham.Torch.Tensor>? TorchvisionResNetState(string path)
-    {
-        if (Directory.Exists(path) || !File.Exists(path)) return null;   // Hugging Face folders are CLIPs
-        static bool IsResNet(IEnumerable<string> names)
-        {
-            var set = names.ToHashSet();
-            return set.Contains("conv1.weight") && set.Contains("fc.weight") && set.Contains("layer1.0.conv1.weight");
-        }
-        string extension = Path.GetExtension(path).ToLowerInvariant();
-        if (extension == ".safetensors")
-        {
-            using var file = SafetensorsFile.Open(path);
-            return IsResNet(file.Entries.Select(e => e.Name)) ? ResNetCheckpoint.ReadStateDict(path) : null;
-        }
-        if (extension is not (".pth" or ".pt" or ".bin")) return null;
-        Dictionary<string, Ham.Torch.Tensor> state;
+        if (!IsTorchvisionResNet(modelPath)) return new ClipBackbone(modelPath, classes, options);
+        var state = ResNetCheckpoint.ReadStateDict(modelPath);
         try
         {
-            state = ResNetCheckpoint.ReadStateDict(path);
+            return new ResNetBackbone(modelPath, state, classes.Count, options);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or Ham.Torch.TorchException)
+        finally
         {
-            return null;   // a TorchScript archive or another layout: OpenAI's CLIP files
+            foreach (var t in state.Values) t.Dispose();
         }
-        if (IsResNet(state.Keys)) return state;
-        foreach (var t in state.Values) t.Dispose();
-        return null;
+    }
+
+    /// <summary>
+    /// Whether the file's tensor names are a torchvision ResNet's, read from the safetensors header
+    /// or the torch.save pickle alone: a CLIP is not loaded twice to find out.
+    /// </summary>
+    static bool IsTorchvisionResNet(string path)
+    {
+        if (Directory.Exists(path) || !File.Exists(path)) return false;   // Hugging Face folders are CLIPs
+        IEnumerable<string> names;
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".safetensors":
+                using (var file = SafetensorsFile.Open(path)) names = file.Entries.Select(e => e.Name).ToList();
+                break;
+            case ".pth" or ".pt" or ".bin":
+                var (stored, kind) = TorchFiles.ReadNames(path);
+                if (kind != TorchFileKind.StateDict) return false;   // TorchScript archives: OpenAI's CLIP files
+                names = stored;
+                break;
+            default:
+                return false;
+        }
+        var set = names.ToHashSet();
+        return set.Contains("conv1.weight") && set.Contains("fc.weight") && set.Contains("layer1.0.conv1.weight");
     }
 }

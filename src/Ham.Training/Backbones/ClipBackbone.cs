@@ -18,7 +18,8 @@ public sealed class ClipBackbone : Backbone
     readonly string modelPath;
     readonly ClipConfig config;
     readonly Dictionary<string, Tensor> initialState;
-    readonly Tensor classEmbeddings;
+    readonly Tensor classEmbeddings;   // (classes, embed) unit text embeddings of the class prompts
+    readonly double logitScale;        // exp(logit_scale) of the checkpoint
 
     public ClipBackbone(string modelPath, IReadOnlyList<string> classes, BackboneOptions options)
     {
@@ -28,7 +29,7 @@ public sealed class ClipBackbone : Backbone
         using var scope = new DisposeScope();
         using var head = ZeroShotHead.Create(clip, classes, PromptTemplates.Single);
         classEmbeddings = head.ClassEmbeddings.Clone().DetachFromScope();
-        LogitScale = head.LogitScale;
+        logitScale = head.LogitScale;
         var visual = clip.StateDict().Where(p => p.Key.StartsWith(Prefix)).ToDictionary(p => p.Key[Prefix.Length..], p => p.Value.Detach());
         config = clip.Config;
         if (options.ImageSize != 0 && options.ImageSize != config.ImageResolution)
@@ -43,13 +44,6 @@ public sealed class ClipBackbone : Backbone
 
     public override string Kind => "clip";
 
-    public ClipConfig Config => config;
-
-    /// <summary>(classes, embed) unit text embeddings of the class prompts (owned by the backbone).</summary>
-    public Tensor ClassEmbeddings => classEmbeddings;
-
-    /// <summary>exp(logit_scale).</summary>
-    public double LogitScale { get; }
 
     public override IReadOnlyDictionary<string, Tensor> InitialState => initialState;
 
@@ -63,7 +57,7 @@ public sealed class ClipBackbone : Backbone
 
     public override ClassifierModel CreateModel(bool trainBatchNorm)
     {
-        var model = new ClipClassifier(config, classEmbeddings, LogitScale);
+        var model = new ClipClassifier(config, classEmbeddings, logitScale);
         model.LoadStateDict(initialState);
         model.Train(trainBatchNorm);
         return model;
@@ -73,7 +67,7 @@ public sealed class ClipBackbone : Backbone
     /// The checkpoint's tensors outside the vision tower (text tower, logit scale) in fp32, read
     /// back from its file once for all the models a run saves: the backbone does not keep them.
     /// </summary>
-    public Dictionary<string, Tensor> TextTower() => ClipCheckpoint.ReadStateDict(modelPath)
+    Dictionary<string, Tensor> TextTower() => ClipCheckpoint.ReadStateDict(modelPath)
         .Where(p => !p.Key.StartsWith(Prefix)).ToDictionary(p => p.Key, p => p.Value.To(DType.Float32));
 
     /// <summary>
@@ -88,7 +82,7 @@ public sealed class ClipBackbone : Backbone
         foreach (var (path, state) in models)
         {
             var full = textTower.ToDictionary(p => p.Key, p => p.Value);
-            foreach (var (name, tensor) in state) full[name] = tensor.Device == Device.CPU ? tensor : tensor.To(Device.CPU);
+            foreach (var (name, tensor) in state) full[name] = tensor;   // the writer copies device tensors to the host
             SafetensorsWriter.Save(path, full, metadata);
         }
     }

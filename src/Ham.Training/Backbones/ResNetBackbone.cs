@@ -65,9 +65,7 @@ public sealed class ResNetBackbone : Backbone
 
     public override void Save(IReadOnlyList<(string Path, IReadOnlyDictionary<string, Tensor> State)> models, IReadOnlyDictionary<string, string> metadata)
     {
-        using var scope = new DisposeScope();
-        foreach (var (path, state) in models)
-            SafetensorsWriter.Save(path, state.Select(p => KeyValuePair.Create(p.Key, p.Value.Device == Device.CPU ? p.Value : p.Value.To(Device.CPU))), metadata);
+        foreach (var (path, state) in models) SafetensorsWriter.Save(path, state, metadata);   // the writer copies device tensors to the host
     }
 
     public override void Dispose()

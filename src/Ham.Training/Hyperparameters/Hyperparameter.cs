@@ -98,12 +98,14 @@ public sealed partial class Hyperparameter
             throw new ArgumentException($"hyperparameter '{Name}' takes one of {string.Join(", ", allowed)}, got {what} '{value}'");
     }
 
+    /// <summary>What an override may be: "a number in (0, inf)", "layer-dot|elementwise|leave-one-out", "true or false".</summary>
+    public string Values => Range is { } r ? $"{Kind.Name()} in {r}" : Allowed is { } a ? string.Join("|", a) : Kind.Name();
+
+    /// <summary>The default as `--hparam` would write it.</summary>
+    public string DefaultText => HyperparameterText.Format(Default);
+
     /// <summary>One line for help text: "lr (a number in (0, inf)): AdamW learning rate; default 5e-06, search {5e-06, 1e-05}".</summary>
-    public string Describe()
-    {
-        string values = Range is { } r ? $"{Kind.Name()} in {r}" : Allowed is { } a ? string.Join("|", a) : Kind.Name();
-        return $"{Name} ({values}): {Help}; default {HyperparameterText.Format(Default)}, search {Search.Description}";
-    }
+    public string Describe() => $"{Name} ({Values}): {Help}; default {DefaultText}, search {Search.Description}";
 
     public override string ToString() => Name;
 

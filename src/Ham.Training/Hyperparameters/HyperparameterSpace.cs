@@ -31,9 +31,9 @@ public sealed class HyperparameterSpace
     public IReadOnlyList<Hyperparameter> Parameters { get; }
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>The space of a registered algorithm (<see cref="AlgorithmHyperparameters.Names"/>) on "clip" or "resnet".</summary>
+    /// <summary>The space of a registered algorithm (<see cref="Algorithms.AlgorithmRegistry"/>) on "clip" or "resnet".</summary>
     public static HyperparameterSpace For(string algorithm, string backbone) =>
-        Of(algorithm, backbone, AlgorithmHyperparameters.For(algorithm));
+        Of(algorithm, backbone, Algorithms.AlgorithmRegistry.Get(algorithm).Hyperparameters);
 
     /// <summary>The backbone's common hyperparameters followed by <paramref name="algorithmParameters"/>.</summary>
     public static HyperparameterSpace Of(string algorithm, string backbone, IReadOnlyList<Hyperparameter> algorithmParameters) =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Ham.Training.Hyperparameters;
@@ -22,8 +21,6 @@ public sealed class HyperparameterValues
     public string Backbone => space.Backbone;
     public IReadOnlyList<Hyperparameter> Parameters => space.Parameters;
     public IReadOnlyList<string> Names => space.Names;
-
-    public bool Contains(string name) => space.IndexOf(name) >= 0;
 
     /// <summary>The value of <paramref name="name"/>, boxed as its kind (double, int, bool or string).</summary>
     public object this[string name] => values[space.IndexOfKnown(name)];
@@ -55,40 +52,6 @@ public sealed class HyperparameterValues
                 _ => JsonValue.Create((string)values[i]),
             };
         return json;
-    }
-
-    /// <summary>
-    /// Reads what <see cref="ToJson"/> wrote for <paramref name="space"/>: every hyperparameter of the
-    /// space must be there, nothing else, each of its kind and in range.
-    /// </summary>
-    public static HyperparameterValues FromJson(JsonObject json, HyperparameterSpace space)
-    {
-        var unknown = json.Select(p => p.Key).Where(k => space.IndexOf(k) < 0).ToArray();
-        if (unknown.Length > 0) throw space.UnknownNames(unknown);
-        var missing = space.Names.Where(n => !json.ContainsKey(n)).ToArray();
-        if (missing.Length > 0)
-            throw new ArgumentException($"hyperparameters of {space.Algorithm} ({space.Backbone}) lack {string.Join(", ", missing)}");
-        var values = space.Parameters.Select(p =>
-        {
-            object value = Read(json[p.Name], p);
-            p.Require(value);
-            return value;
-        }).ToArray();
-        return new HyperparameterValues(space, values);
-    }
-
-    static object Read(JsonNode? node, Hyperparameter parameter)
-    {
-        var element = node is null ? default : JsonSerializer.SerializeToElement(node);
-        object? value = (parameter.Kind, element.ValueKind) switch
-        {
-            (HyperparameterKind.Double, JsonValueKind.Number) => element.GetDouble(),
-            (HyperparameterKind.Int, JsonValueKind.Number) => element.TryGetInt32(out int i) ? i : null,
-            (HyperparameterKind.Bool, JsonValueKind.True or JsonValueKind.False) => element.GetBoolean(),
-            (HyperparameterKind.String, JsonValueKind.String) => element.GetString(),
-            _ => null,
-        };
-        return value ?? throw new ArgumentException($"hyperparameter '{parameter.Name}' takes {parameter.Kind.Name()}, got {node?.ToJsonString() ?? "null"}");
     }
 
     /// <summary>"lr=5e-06, weight_decay=0.1, ...": for logs.</summary>

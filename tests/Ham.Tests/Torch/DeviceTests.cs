@@ -76,7 +76,11 @@ public class DeviceTests
         TrainStep(stay, x, optimizerStay);
         var before = moved.Parameters().ToList();
         var values = before.Select(p => p.ToArray<float>()).ToList();
-        moved.To(Device.CPU);
+        // A move that changes the tensors' storage (to float64 and back: exact), so that keeping
+        // the parameter objects is something Module.To has to do.
+        moved.To(Device.CPU, DType.Float64);
+        Assert.All(moved.Parameters(), p => Assert.Equal(DType.Float64, p.DType));
+        moved.To(Device.CPU, DType.Float32);
         var after = moved.Parameters().ToList();
         for (int i = 0; i < before.Count; i++)
         {

@@ -22,12 +22,12 @@ public class LossesTests
     {
         ["irm_even"] = (t => IrmPenalty.Compute(t["logits"], t["labels"]), ["logits"]),
         ["irm_odd"] = (t => IrmPenalty.Compute(t["logits"], t["labels"]), ["logits"]),
-        ["coral_wide"] = (t => Coral.Compute(t["x"], t["y"]), ["x", "y"]),
-        ["coral_near"] = (t => Coral.Compute(t["x"], t["y"]), ["x", "y"]),
-        ["mmd_wide"] = (t => Mmd.Compute(t["x"], t["y"]), ["x", "y"]),
-        ["mmd_near"] = (t => Mmd.Compute(t["x"], t["y"]), ["x", "y"]),
-        ["mmd_close"] = (t => Mmd.Compute(t["x"], t["y"]), ["x", "y"]),
-        ["coral_close"] = (t => Coral.Compute(t["x"], t["y"]), ["x", "y"]),
+        ["coral_wide"] = (t => CoralDistance.Compute(t["x"], t["y"]), ["x", "y"]),
+        ["coral_near"] = (t => CoralDistance.Compute(t["x"], t["y"]), ["x", "y"]),
+        ["mmd_wide"] = (t => MmdDistance.Compute(t["x"], t["y"]), ["x", "y"]),
+        ["mmd_near"] = (t => MmdDistance.Compute(t["x"], t["y"]), ["x", "y"]),
+        ["mmd_close"] = (t => MmdDistance.Compute(t["x"], t["y"]), ["x", "y"]),
+        ["coral_close"] = (t => CoralDistance.Compute(t["x"], t["y"]), ["x", "y"]),
         ["mixup"] = (t => MixupLoss.Compute(t["logits"], t["labels_i"], t["labels_j"], Lam), ["logits"]),
         ["mix"] = (t => MixupLoss.Mix(t["xi"], t["xj"], Lam), ["xi", "xj"]),
     };
@@ -191,7 +191,7 @@ public class LossesTests
         var labelsJ = Tensor.FromArray(new long[] { 3, 2, 1, 0, 3, 2 });
         foreach (var loss in new Func<Tensor>[]
         {
-            () => IrmPenalty.Compute(x, labels), () => Coral.Compute(x, y), () => Mmd.Compute(x, y),
+            () => IrmPenalty.Compute(x, labels), () => CoralDistance.Compute(x, y), () => MmdDistance.Compute(x, y),
             () => MixupLoss.Compute(x, labels, labelsJ, Lam), () => MixupLoss.Mix(x, x, Lam),
         })
         {
@@ -211,8 +211,8 @@ public class LossesTests
         Assert.Contains("at least 2 rows", Assert.Throws<ArgumentException>(() => IrmPenalty.Compute(Tensor.Zeros([1, 3]), Tensor.FromArray(new long[] { 0 }))).Message);
         Assert.Contains("labels must be int64 of shape [4]", Assert.Throws<ArgumentException>(() => IrmPenalty.Compute(logits, labels.To(DType.Int32))).Message);
         Assert.Contains("logits must be 2-D", Assert.Throws<ArgumentException>(() => IrmPenalty.Compute(Tensor.Zeros([4]), labels)).Message);
-        Assert.Contains("at least 2 rows", Assert.Throws<ArgumentException>(() => Coral.Compute(Tensor.Zeros([1, 3]), logits)).Message);
-        Assert.Contains("same feature width", Assert.Throws<ArgumentException>(() => Mmd.Compute(logits, Tensor.Zeros([4, 2]))).Message);
+        Assert.Contains("at least 2 rows", Assert.Throws<ArgumentException>(() => CoralDistance.Compute(Tensor.Zeros([1, 3]), logits)).Message);
+        Assert.Contains("same feature width", Assert.Throws<ArgumentException>(() => MmdDistance.Compute(logits, Tensor.Zeros([4, 2]))).Message);
         Assert.Contains("labelsJ", Assert.Throws<ArgumentException>(() => MixupLoss.Compute(logits, labels, labels.Slice(0, 0, 3), Lam)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => MixupLoss.Mix(logits, logits, 1.5));
         Assert.Contains("one shape", Assert.Throws<ArgumentException>(() => MixupLoss.Mix(logits, Tensor.Zeros([3, 3]), Lam)).Message);

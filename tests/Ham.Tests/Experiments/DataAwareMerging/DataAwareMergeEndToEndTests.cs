@@ -77,6 +77,20 @@ public class DataAwareMergeEndToEndTests(SyntheticData data) : IClassFixture<Syn
         _ => [],
     };
 
+    /// <summary>The hooks fire and the gradients flow: the statistics of real layers are not the zeros they start as.</summary>
+    [Fact]
+    public void Statistics_of_the_tiny_CLIP_are_collected()
+    {
+        using var scope = new DisposeScope();
+        var dataset = Ham.Data.Datasets.DomainDataset.Open(data.Folder);
+        var sample = new DomainSample(dataset, "photo", 6, 1);
+        var grams = RegMeanGrams.Of(Clip, dataset, sample, Device.CPU);
+        foreach (string name in new[] { "visual.transformer.resblocks.0.attn.in_proj_weight", "visual.transformer.resblocks.0.mlp.c_proj.weight" })
+            Assert.True(grams[name].Diagonal().Sum().Item() > 0, name);
+        var fisher = DiagonalFisher.Of(Clip, dataset, sample, Device.CPU);
+        Assert.True(fisher["visual.transformer.resblocks.0.mlp.c_fc.weight"].Sum().Item() > 0);
+    }
+
     [Fact]
     public void Greedy_soup_of_a_model_and_itself_keeps_both()
     {

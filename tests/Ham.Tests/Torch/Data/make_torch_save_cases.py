@@ -1,4 +1,4 @@
-"""Writes the torch.save files TorchSaveArchiveTests reads (Debian's python3-torch 1.13):
+"""Writes the torch.save files TorchSaveTests.cs reads (Debian's python3-torch 1.13):
 
 torch_save_cases.pth          an OrderedDict with _metadata, as model.state_dict() is, holding what
                               a state dict can: fp32/fp16/bf16/int64/bool tensors, a 0-dim counter,

@@ -10,7 +10,7 @@ namespace Ham.Training.Losses;
 ///   D = mean_j (mu_x,j - mu_y,j)^2 + mean_jk (C_x,jk - C_y,jk)^2,
 /// both means over the entries (DomainBed's normalisation, not the paper's 1/(4 d^2) Frobenius norm).
 /// </summary>
-public static class Coral
+public static class CoralDistance
 {
     /// <summary>
     /// D for features x (n, d) and y (m, d), n, m >= 2; differentiable in both. Returns a scalar

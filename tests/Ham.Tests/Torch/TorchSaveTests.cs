@@ -7,7 +7,7 @@ namespace Ham.Tests.Torch;
 /// torch.save files read by the managed reader (Data/make_torch_save_cases.py made them with
 /// PyTorch 1.13): an OrderedDict state dict with views, offsets, shared and tied storages.
 /// </summary>
-public class TorchSaveArchiveTests
+public class TorchSaveTests
 {
     static string Data(string name) => Path.Combine(AppContext.BaseDirectory, "Torch", "Data", name);
 

@@ -11,7 +11,7 @@ namespace Ham.Training.Losses;
 /// Squared distances are DomainBed's <c>my_cdist</c>: ||a||^2 - 2 a.b + ||b||^2, clamped below at
 /// 1e-30, in that order of operations, so float32 rounding matches DomainBed's.
 /// </summary>
-public static class Mmd
+public static class MmdDistance
 {
     static readonly double[] Gammas = [1e-3, 1e-2, 0.1, 1, 10, 100, 1e3];
 
