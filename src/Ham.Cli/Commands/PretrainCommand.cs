@@ -17,7 +17,8 @@ static class PretrainCommand
         var seed = new Option<int>("--seed");
         var patch = new Option<int>("--patch") { DefaultValueFactory = _ => new PretrainingOptions().Patch };
         var vision = new Option<string>("--vision") { Description = "resnet (a ModifiedResNet, one block per stage) or vit", DefaultValueFactory = _ => new PretrainingOptions().Vision };
-        var command = new Command("pretrain", "Pretrain a tiny CLIP on a captioned corpus (reused when already made from the same data and options).") { data, output, steps, seed, patch, vision };
+        var device = DeviceOption.Create();
+        var command = new Command("pretrain", "Pretrain a tiny CLIP on a captioned corpus (reused when already made from the same data and options).") { data, output, steps, seed, patch, vision, device };
         command.SetAction(parse =>
         {
             var options = new PretrainingOptions { Steps = parse.GetValue(steps), Seed = parse.GetValue(seed), Patch = parse.GetValue(patch), Vision = parse.GetValue(vision)! };
@@ -25,13 +26,13 @@ static class PretrainCommand
             if (options.Vision is not ("resnet" or "vit")) throw new ArgumentException($"--vision must be resnet or vit, got '{options.Vision}'");
             if (options.Patch < 1 || options.Resolution % options.Patch != 0)
                 throw new ArgumentException($"--patch must divide the {options.Resolution}-px images, got {options.Patch}");
-            Run(parse.GetValue(data)!, parse.GetValue(output)!, options);
+            Run(parse.GetValue(data)!, parse.GetValue(output)!, options, DeviceOption.Parse(parse.GetValue(device)!));
             return 0;
         });
         return command;
     }
 
-    public static void Run(string data, string output, PretrainingOptions options)
+    public static void Run(string data, string output, PretrainingOptions options, Ham.Torch.Device? device = null)
     {
         string captions = Directory.Exists(data) ? SyntheticBenchmark.CorpusCaptions(data) : data;
         if (!File.Exists(captions)) throw new FileNotFoundException($"no captions at {captions}; run `ham data synth --out DIR` first", captions);
@@ -45,7 +46,7 @@ static class PretrainCommand
                 {
                     task.Value = step;
                     task.Description = $"pretraining tiny CLIP, loss {loss:F3}";
-                }, skipped.Add);
+                }, skipped.Add, device);
                 task.Value = options.Steps;
             });
         foreach (var bad in skipped) Console.WriteLine($"  skipped: {bad.Message}");

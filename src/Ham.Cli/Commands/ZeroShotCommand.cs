@@ -17,19 +17,21 @@ static class ZeroShotCommand
         var templates = new Option<string>("--templates") { Description = "single, imagenet, or a file with one template per line", DefaultValueFactory = _ => "single" };
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 64 };
         var activation = ActivationOption.Create();
-        var command = new Command("zeroshot", "Zero-shot accuracy per domain and mean.") { model, data, domains, templates, batch, activation };
+        var device = DeviceOption.Create();
+        var command = new Command("zeroshot", "Zero-shot accuracy per domain and mean.") { model, data, domains, templates, batch, activation, device };
         command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], parse.GetValue(templates)!, parse.GetValue(batch),
-            ActivationOption.Parse(parse.GetValue(activation))));
+            ActivationOption.Parse(parse.GetValue(activation)), DeviceOption.Parse(parse.GetValue(device)!)));
         return command;
     }
 
-    static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch, Ham.Clip.Model.Activation? activation)
+    static int Run(string modelPath, string dataDir, string[] domainNames, string templateSpec, int batch, Ham.Clip.Model.Activation? activation, Ham.Torch.Device device)
     {
         if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
         var templates = PromptTemplates.Parse(templateSpec);
         var listing = DomainDataset.Open(dataDir);
         var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
         using var clip = ClipCheckpoint.Load(ActivationOption.Read(modelPath, activation), modelPath);
+        clip.To(device);
         var (dataset, scan) = ReadableDataset.Check(listing, chosen);
         var domains = chosen.Select(d => dataset.Domains[dataset.IndexOf(d.Name)]).ToList();
         using var head = ZeroShotHead.Create(clip, dataset.Classes, templates);

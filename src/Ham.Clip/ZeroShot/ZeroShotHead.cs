@@ -27,7 +27,7 @@ public sealed class ZeroShotHead : IDisposable
 
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>Builds the head from folder class names (cleaned for prompts) and templates.</summary>
+    /// <summary>Builds the head from folder class names (cleaned for prompts) and templates, on the model's device.</summary>
     public static ZeroShotHead Create(ClipModel model, IReadOnlyList<string> classNames, IReadOnlyList<string> templates, ClipTokenizer? tokenizer = null)
     {
         tokenizer ??= ClipTokenizer.OpenAi;
@@ -38,7 +38,7 @@ public sealed class ZeroShotHead : IDisposable
         {
             string words = ZeroShot.ClassNames.ForPrompt(name);
             var prompts = templates.Select(t => PromptTemplates.Fill(t, words)).ToList();
-            var embeddings = ClipModel.Normalize(model.EncodeText(tokenizer.TokenizeBatch(prompts, (int)model.Config.ContextLength, truncate: true)));
+            var embeddings = ClipModel.Normalize(model.EncodeText(tokenizer.TokenizeBatch(prompts, (int)model.Config.ContextLength, truncate: true).To(model.LogitScale.Device)));
             perClass.Add(ClipModel.Normalize(embeddings.Mean([0])));
         }
         var weights = scope.MoveToOuter(Tensor.Stack(perClass));

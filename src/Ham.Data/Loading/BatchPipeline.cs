@@ -29,6 +29,7 @@ sealed class BatchPipeline : IDisposable
     readonly Func<long, int[]> plan;
     readonly long? batchCount;
     readonly int batchSize, prefetch;
+    readonly bool pinMemory;
     readonly ulong seed;
     readonly object gate = new();
     readonly Dictionary<long, Slot> slots = [];
@@ -39,8 +40,9 @@ sealed class BatchPipeline : IDisposable
     /// <param name="plan">the indices into <paramref name="images"/> of batch b (at most batchSize of them)</param>
     /// <param name="batchCount">the number of batches, or null for an endless stream</param>
     /// <param name="firstBatch">the batch to start at (a resumed stream)</param>
+    /// <param name="pinMemory">hand over images in page-locked memory (the worker pins them), for copies to a GPU that do not block</param>
     public BatchPipeline(IReadOnlyList<LabelledImage> images, ISampleTransform transform, int batchSize, Func<long, int[]> plan, long? batchCount,
-        ulong seed, long firstBatch, int threads, int prefetch)
+        ulong seed, long firstBatch, int threads, int prefetch, bool pinMemory = false)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "a loader needs at least one worker thread");
         if (prefetch < 1) throw new ArgumentOutOfRangeException(nameof(prefetch), prefetch, "a loader must prefetch at least one batch");
@@ -51,6 +53,7 @@ sealed class BatchPipeline : IDisposable
         this.batchCount = batchCount;
         this.seed = seed;
         this.prefetch = prefetch;
+        this.pinMemory = pinMemory;
         nextToStart = nextToTake = firstBatch;
         workers = new Thread[threads];
         for (int i = 0; i < threads; i++)
@@ -135,8 +138,17 @@ sealed class BatchPipeline : IDisposable
             pixels.Dispose();
             throw;
         }
-        slot.Images = pixels;
+        slot.Images = pinMemory ? Pinned(pixels) : pixels;
         slot.Labels = labels;
+    }
+
+    /// <summary>
+    /// A page-locked copy, made here on the worker (as PyTorch's pin_memory thread does) so the
+    /// training thread's copy to the GPU returns at once and overlaps the step before it.
+    /// </summary>
+    static Tensor Pinned(Tensor pixels)
+    {
+        using (pixels) return pixels.PinMemory();
     }
 
     public void Dispose()

@@ -22,8 +22,9 @@ public sealed class InfiniteDomainLoader : IDisposable
     /// <param name="images">the domain's training images (e.g. its "in" split)</param>
     /// <param name="state">where to start: a new <c>SamplerState(seed, 0)</c>, or a saved <see cref="State"/></param>
     /// <param name="prefetch">batches made ahead at most; default twice the thread count (PyTorch's prefetch_factor 2)</param>
+    /// <param name="pinMemory">images in page-locked memory (PyTorch's pin_memory), for a training device that is a GPU</param>
     public InfiniteDomainLoader(IReadOnlyList<LabelledImage> images, ISampleTransform transform, int batchSize, SamplerState state,
-        int threads = 1, int? prefetch = null)
+        int threads = 1, int? prefetch = null, bool pinMemory = false)
     {
         if (images.Count == 0) throw new ArgumentException("a training loader needs at least one image", nameof(images));
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be positive");
@@ -32,7 +33,7 @@ public sealed class InfiniteDomainLoader : IDisposable
         taken = state.BatchesDrawn;
         int count = images.Count;
         pipeline = new BatchPipeline(images, transform, batchSize, b => SampleIndices(seed, b, count, batchSize), null,
-            seed, taken, threads, prefetch ?? 2 * threads);
+            seed, taken, threads, prefetch ?? 2 * threads, pinMemory);
     }
 
     /// <summary>The seed and the number of batches taken so far.</summary>

@@ -16,8 +16,8 @@ public static class AlgorithmRegistry
     public static IReadOnlyList<Entry> All { get; } =
     [
         new("ham", "HAM: per-source models with SAE and OPA, historical averages merged by RHM",
-            [Lambda, Trim, Beta, Sae, Opa, Merge, Density, Drop, TrimScope, Averaged], c => new HamAlgorithm(c)),
-        new("per-source", "one model per source, final weights merged", [Merge, Trim, Density, Drop, TrimScope, Beta, FinalWeights], c => new PerSource(c)),
+            [Lambda, Trim, Beta, Sae, Opa, Merge, Density, Drop, TrimScope, BnStatistics, Averaged], c => new HamAlgorithm(c)),
+        new("per-source", "one model per source, final weights merged", [Merge, Trim, Density, Drop, TrimScope, BnStatistics, Beta, FinalWeights], c => new PerSource(c)),
         new("erm", "one model on every source's batch (DomainBed's ERM)", [Beta, FinalWeights], c => new Erm(c)),
         new("clipood", "CLIPood: margin metric softmax and a Beta moving average (CLIP only)", [Margin, Beta, Averaged], c => new ClipOod(c)),
         new("irm", "invariant risk minimization (IRMv1, DomainBed's IRM)", [IrmLambda, IrmPenaltyAnnealIters, Beta, FinalWeights], c => new Irm(c)),

@@ -19,7 +19,7 @@ public class PerSource : Algorithm
     public PerSource(AlgorithmContext context) : base(context)
     {
         models = context.Sources.Select(name => new TrainedModel(name, context)).ToList();
-        merge = new SourceMerge(context.Hyperparameters, context.Backbone.InitialState);
+        merge = new SourceMerge(context.Hyperparameters, context.Backbone.InitialState, context.TrainBatchNorm);
         InitialParameters = models[0].Model.NamedParameters().Select(p => context.Backbone.InitialState[p.Name].To(context.Device).DetachFromScope()).ToArray();
     }
 

@@ -36,6 +36,9 @@ public static class AlgorithmHyperparameters
         "dare-ta, dare-ties: drop probability of each update entry");
     public static readonly Hyperparameter TrimScope = Hyperparameter.String("trim_scope", "model", ["model", "tensor"],
         "rhm, ties: magnitude thresholds over the whole model (the paper's) or per tensor (layer-level)");
+    // Only acts when batch norm trains (--batch-norm train): frozen, every source keeps theta0's statistics.
+    public static readonly Hyperparameter BnStatistics = Hyperparameter.String("bn_statistics", "mixture", ["mixture", "merge"],
+        "batch-norm running statistics of the merged model: the sources' Gaussian mixture (bn-stats, Li et al. 2024) or merged like the weights");
 
     // CLIPood (Shu et al. 2023; thuml/CLIPood main.py: --lam 0.3, --beta 0.5, as every domain-shift run in its scripts.sh).
     public static readonly Hyperparameter Margin = Hyperparameter.Double("margin", 0.3, SearchDistribution.Fixed, NumericRange.NonNegative,

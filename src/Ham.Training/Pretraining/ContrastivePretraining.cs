@@ -52,13 +52,15 @@ public static class ContrastivePretraining
     /// Trains on DIR/captions.tsv ("relative/image/path\tcaption") and writes <paramref name="output"/>;
     /// returns false when reused. Images that cannot be decoded are left out, with their captions,
     /// and passed to <paramref name="skipped"/>. The file is reused only when it was made with the
-    /// same options from the same captions and the same image bytes.
+    /// same options from the same captions and the same image bytes, on the same kind of device
+    /// (a GPU's kernels give other bits than the CPU's).
     /// </summary>
     public static bool Run(string captionsPath, string output, PretrainingOptions options, Action<int, double>? progress = null,
-        Action<ImageFileException>? skipped = null)
+        Action<ImageFileException>? skipped = null, Device? device = null)
     {
+        device ??= Device.CPU;
         var (images, captions, corpusHash) = ReadCorpus(captionsPath, skipped);
-        string settings = JsonSerializer.Serialize(options) + "|" + corpusHash;
+        string settings = JsonSerializer.Serialize(options) + "|" + corpusHash + (device.Value.Type == DeviceType.CPU ? "" : $"|{device.Value.Type}");
         if (File.Exists(output))
         {
             using var existing = Ham.Torch.Serialization.SafetensorsFile.Open(output);
@@ -74,7 +76,9 @@ public static class ContrastivePretraining
         };
         using var generator = new Generator((ulong)options.Seed);
         using var clip = new ClipModel(config, generator);
-        using var tokens = ClipTokenizer.OpenAi.TokenizeBatch(captions, options.ContextLength, truncate: true);
+        clip.To(device.Value);
+        using var captionTokens = ClipTokenizer.OpenAi.TokenizeBatch(captions, options.ContextLength, truncate: true);
+        using var tokens = captionTokens.To(device.Value);
         using var loader = new InfiniteDomainLoader(images, new TrainAugmentation(options.Resolution, ClipPreprocessing.Mean, ClipPreprocessing.Std),
             options.Batch, new SamplerState((ulong)options.Seed, 0), threads: 1, prefetch: 1);
         using var optimizer = new AdamW(clip.Parameters(), options.LearningRate, weightDecay: 0.1);
@@ -84,11 +88,11 @@ public static class ContrastivePretraining
         {
             using var scope = new DisposeScope();
             using var batch = loader.Next();
-            var (pixels, labels) = (batch.Images, batch.Labels);
+            var (pixels, labels) = (batch.Images.To(device.Value), batch.Labels.To(device.Value));
             var image = ClipModel.Normalize(clip.EncodeImage(pixels));
             var text = ClipModel.Normalize(clip.EncodeText(tokens.IndexSelect(0, labels)));
             var logits = Functional.MatMul(image, text.T) * clip.LogitScale.Clamp(max: Math.Log(100)).Exp();
-            var targets = Tensor.Arange(labels.Size(0));
+            var targets = Tensor.Arange(0, labels.Size(0), device: device);
             var loss = (Functional.CrossEntropy(logits, targets) + Functional.CrossEntropy(logits.T, targets)) / 2;
             optimizer.ZeroGrad();
             loss.Backward();
@@ -96,6 +100,7 @@ public static class ContrastivePretraining
             optimizer.Step();
             progress?.Invoke(step, loss.Item());
         }
+        clip.To(Device.CPU);
         ClipCheckpoint.SaveOpenAi(clip, output, new Dictionary<string, string> { ["ham.pretrain"] = settings });
         return true;
     }

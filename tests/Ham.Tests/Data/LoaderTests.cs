@@ -68,6 +68,23 @@ public class LoaderTests
         Assert.NotEqual(a[0].Images, c[0].Images);
     }
 
+    /// <summary>Pinned batches (for a GPU) hold the same values; they are page-locked only where CUDA is.</summary>
+    [Fact]
+    public void PinnedBatchesAreTheSameBatches()
+    {
+        using var plain = new InfiniteDomainLoader(Sketches, Augment, 4, new SamplerState(7, 0), threads: 2);
+        using var pinned = new InfiniteDomainLoader(Sketches, Augment, 4, new SamplerState(7, 0), threads: 2, pinMemory: true);
+        using (var batch = pinned.Next()) Assert.Equal(Ham.Torch.Devices.Count(Ham.Torch.DeviceType.CUDA) > 0, batch.Images.IsPinned);
+        using (var batch = plain.Next()) Assert.False(batch.Images.IsPinned);
+        var a = Take(plain, 3);
+        var b = Take(pinned, 3);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(a[i].Images, b[i].Images);
+            Assert.Equal(a[i].Labels, b[i].Labels);
+        }
+    }
+
     [Fact]
     public void SavedStateResumesTheStream()
     {

@@ -152,6 +152,38 @@ public class TrainerTests : IDisposable
         Assert.Equal(trainBatchNorm, moved > 0);
     }
 
+    /// <summary>
+    /// With batch norm training, the merged model's running statistics are the sources' Gaussian
+    /// mixture (equal counts: w_i = 1/3): mean = sum w_i mu_i, var = sum w_i (var_i + (mu_i - mean)^2),
+    /// computed here by hand from the saved sources; with `bn_statistics=merge` the merge method
+    /// (here the plain average) takes them as weights, var = sum w_i var_i, without the spread.
+    /// </summary>
+    [Theory]
+    [InlineData("mixture")]
+    [InlineData("merge")]
+    public void TrainedBatchNormStatisticsMergeAsTheSourcesMixture(string statistics)
+    {
+        string resnet = SharedData.Path("fixtures", "clip", "rn-tiny", "openai.safetensors");
+        var options = With(With(Options($"bn-{statistics}", "per-source", steps: 2) with { ModelPath = resnet, EvalEvery = 2, TrainBatchNorm = true },
+            "merge", "average"), "bn_statistics", statistics);
+        Train(options);
+        using var scope = new DisposeScope();
+        var merged = SafetensorsFile.Load(Path.Combine(options.OutDir, "model.safetensors"));
+        var sources = Directory.GetFiles(Path.Combine(options.OutDir, "sources")).Order().Select(SafetensorsFile.Load).ToList();
+        const string layer = "visual.bn1";
+        var means = sources.Select(s => s[$"{layer}.running_mean"].To(DType.Float64)).ToList();
+        var mean = (means[0] + means[1] + means[2]) / 3;
+        var meanOfVariances = sources.Select(s => s[$"{layer}.running_var"].To(DType.Float64)).Aggregate((a, b) => a + b) / 3;
+        var spread = means.Select(m => (m - mean).Square()).Aggregate((a, b) => a + b) / 3;
+        double scale = meanOfVariances.Abs().Max().Item();
+        Assert.True(spread.Max().Item() > 1e-4 * scale, "the sources' statistics should differ");
+        var variance = statistics == "mixture" ? meanOfVariances + spread : meanOfVariances;
+        Assert.InRange((merged[$"{layer}.running_mean"].To(DType.Float64) - mean).Abs().Max().Item(), 0, 1e-6 * mean.Abs().Max().Item());
+        Assert.InRange((merged[$"{layer}.running_var"].To(DType.Float64) - variance).Abs().Max().Item(), 0, 1e-6 * scale);
+        if (statistics == "mixture")
+            Assert.Equal(sources.Sum(s => s[$"{layer}.num_batches_tracked"].ItemLong()), merged[$"{layer}.num_batches_tracked"].ItemLong());
+    }
+
     [Theory]
     [InlineData("erm")]
     [InlineData("per-source")]

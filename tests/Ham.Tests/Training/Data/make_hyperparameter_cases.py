@@ -47,6 +47,7 @@ def space(algorithm, backbone):
         s["density"] = (0.2, lambda r: 0.2)
         s["drop"] = (0.9, lambda r: 0.9)
         s["trim_scope"] = ("model", lambda r: "model")
+        s["bn_statistics"] = ("mixture", lambda r: "mixture")
         s["average"] = (True, lambda r: True)
     elif algorithm == "per-source":
         s["merge"] = ("rhm", lambda r: "rhm")
@@ -54,6 +55,7 @@ def space(algorithm, backbone):
         s["density"] = (0.2, lambda r: 0.2)
         s["drop"] = (0.9, lambda r: 0.9)
         s["trim_scope"] = ("model", lambda r: "model")
+        s["bn_statistics"] = ("mixture", lambda r: "mixture")
         s["beta"] = (0.5, lambda r: 0.5)
         s["average"] = (False, lambda r: False)
     elif algorithm == "erm":
