@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Ham.Training;
 
 /// <summary>
@@ -14,7 +12,7 @@ static class LossPlot
         var smoothed = curves.ToDictionary(c => c.Key, c => Smooth(c.Value));
         var points = smoothed.Values.SelectMany(c => c).ToList();
         double lastStep = points.Count == 0 ? 1 : points.Max(p => p.Step), highestLoss = points.Count == 0 ? 1 : points.Max(p => p.Loss);
-        double stepTick = NiceTick(lastStep), lossTick = NiceTick(highestLoss);
+        double stepTick = SvgStyle.NiceTick(lastStep), lossTick = SvgStyle.NiceTick(highestLoss);
         double maxStep = stepTick * Math.Max(1, Math.Ceiling(lastStep / stepTick));
         double maxLoss = lossTick * Math.Max(1, Math.Ceiling(highestLoss / lossTick));
         string X(double step) => F(left + step / maxStep * (width - left - right));
@@ -43,13 +41,6 @@ static class LossPlot
         return svg.ToString();
     }
 
-    /// <summary>A tick spacing of 1, 2 or 5 times a power of ten giving at most five intervals up to <paramref name="max"/>.</summary>
-    static double NiceTick(double max)
-    {
-        double raw = Math.Max(max, 1e-9) / 5, magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        return new[] { 1.0, 2, 5, 10 }.Select(m => m * magnitude).First(t => t >= raw);
-    }
-
     static List<(int Step, double Loss)> Smooth(List<(int Step, double Loss)> curve)
     {
         int window = Math.Max(1, curve.Count / 20);
@@ -64,5 +55,5 @@ static class LossPlot
         return smoothed;
     }
 
-    static string F(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    static string F(double value) => SvgStyle.Number(value);
 }

@@ -16,5 +16,15 @@ public static class SvgStyle
         .Append($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n")
         .Append($"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">{Escape(title)}</text>\n");
 
+    /// <summary>A tick spacing of 1, 2 or 5 times a power of ten giving at most five intervals up to <paramref name="span"/>.</summary>
+    public static double NiceTick(double span)
+    {
+        double raw = Math.Max(span, 1e-9) / 5, magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        return new[] { 1.0, 2, 5, 10 }.Select(m => m * magnitude).First(t => t >= raw);
+    }
+
+    /// <summary>A coordinate or label as SVG writes it: invariant culture, at most three decimals.</summary>
+    public static string Number(double value) => value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
