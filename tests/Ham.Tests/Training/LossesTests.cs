@@ -9,13 +9,16 @@ namespace Ham.Tests.Training;
 /// The DomainBed baselines' losses against PyTorch 1.13 running DomainBed's code on the same
 /// inputs (Data/loss_reference.safetensors, made by Data/make_loss_reference.py): values and the
 /// gradients with respect to every input, in float64 and float32, to 1e-6 relative; float64
-/// gradients also against central finite differences.
+/// gradients also against central finite differences. CLIPood's margin metric softmax is there
+/// too, computed as CLIPood's engine.py does (f - alpha t_y, then cosines): the same softmax as
+/// Ham's margins alpha (1 - cos(t_y, t_k)), whose logits differ by the constant alpha per row.
 /// </summary>
 public class LossesTests
 {
     static string ReferencePath => Path.Combine(AppContext.BaseDirectory, "Training", "Data", "loss_reference.safetensors");
 
     const double Lam = 0.3;
+    const double MmsAlpha = 0.3, MmsTemperature = 100;
 
     /// <summary>Case name -> (the loss on the case's inputs, the inputs it is differentiated in).</summary>
     static readonly Dictionary<string, (Func<Dictionary<string, Tensor>, Tensor> Loss, string[] Differentiable)> Losses = new()
@@ -30,6 +33,11 @@ public class LossesTests
         ["coral_close"] = (t => CoralDistance.Compute(t["x"], t["y"]), ["x", "y"]),
         ["mixup"] = (t => MixupLoss.Compute(t["logits"], t["labels_i"], t["labels_j"], Lam), ["logits"]),
         ["mix"] = (t => MixupLoss.Mix(t["xi"], t["xj"], Lam), ["xi", "xj"]),
+        ["mms"] = (t =>
+        {
+            using var loss = new MarginMetricSoftmax(t["text"], MmsTemperature, MmsAlpha);
+            return loss.Compute(t["features"], t["labels"]);
+        }, ["features"]),
     };
 
     public static TheoryData<string, string> Cases()

@@ -1,5 +1,6 @@
 """Writes loss_reference.safetensors: inputs, values and input gradients of DomainBed's losses
-(facebookresearch/DomainBed, domainbed/algorithms.py and lib/misc.py) for LossesTests.cs.
+(facebookresearch/DomainBed, domainbed/algorithms.py and lib/misc.py) and of CLIPood's margin
+metric softmax (thuml/CLIPood, engine.py's train step) for LossesTests.cs.
 
 Run with Debian's python3-torch (1.13): /usr/bin/python3 make_loss_reference.py
 The functions below restate DomainBed's operations one for one (same ops, same order, so float32
@@ -57,6 +58,11 @@ def mix(xi, xj, lam):
     return lam * xi + (1 - lam) * xj
 
 
+def margin_metric_softmax(features, text, labels, alpha, temperature):  # CLIPood engine.train, after normalizing f
+    f = features - alpha * text[labels]
+    return F.cross_entropy(temperature * (f @ text.T), labels)
+
+
 def pairs_of_minibatches(minibatches):  # misc.random_pairs_of_minibatches
     perm = torch.randperm(len(minibatches)).tolist()
     pairs = []
@@ -109,6 +115,14 @@ for dtype in (torch.float64, torch.float32):
     case("mixup", dtype, mixup_inputs, lambda logits, labels_i, labels_j: mixup_objective(logits, labels_i, labels_j, LAM), ["logits"])
     case("mix", dtype, mix_inputs, lambda xi, xj: mix(xi, xj, LAM), ["xi", "xj"])
 
+# CLIPood: unit image features and unit class text embeddings (drawn after every case above, so
+# their inputs stay what they were); alpha 0.3 and temperature 100 (exp of CLIP's logit scale).
+MMS_ALPHA, MMS_TEMPERATURE = 0.3, 100.0
+unit = lambda t: t / t.norm(dim=-1, keepdim=True)
+mms_inputs = {"features": unit(torch.randn(6, 8, dtype=D)), "text": unit(torch.randn(4, 8, dtype=D)), "labels": torch.randint(0, 4, (6,))}
+for dtype in (torch.float64, torch.float32):
+    case("mms", dtype, mms_inputs, lambda features, text, labels: margin_metric_softmax(features, text, labels, MMS_ALPHA, MMS_TEMPERATURE), ["features"])
+
 # DomainBed's pairing: the permutation torch.randperm drew and the pairs made from it.
 pairs = []
 for seed, domains in ((0, 3), (1, 4), (2, 2), (3, 1), (4, 5)):
@@ -117,7 +131,8 @@ for seed, domains in ((0, 3), (1, 4), (2, 2), (3, 1), (4, 5)):
     pairs.append({"permutation": perm, "pairs": made})
 
 DTYPES = {torch.float64: "F64", torch.float32: "F32", torch.int64: "I64"}
-header, blobs, offset = {"__metadata__": {"lam": str(LAM), "pairs": json.dumps(pairs)}}, [], 0
+header, blobs, offset = {"__metadata__": {"lam": str(LAM), "pairs": json.dumps(pairs),
+                                      "mms_alpha": str(MMS_ALPHA), "mms_temperature": str(MMS_TEMPERATURE)}}, [], 0
 for key in sorted(tensors):
     t = tensors[key].contiguous()
     data = t.numpy().tobytes()
