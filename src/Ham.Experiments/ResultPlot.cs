@@ -4,7 +4,7 @@ using Ham.Training;
 namespace Ham.Experiments;
 
 /// <summary>
-/// The results table as an SVG bar chart: one group per test domain (and Avg), one bar per method
+/// The results table as an SVG bar chart: one group per column (test domain, and Avg), one bar per row
 /// at its mean test accuracy, with a ± standard-error whisker; the y axis runs 0-100%.
 /// </summary>
 public static class ResultPlot
@@ -16,9 +16,9 @@ public static class ResultPlot
 
     public static string Svg(ResultTable table, string title)
     {
-        var groups = table.Domains.Append("Avg").ToList();
+        var groups = table.Columns.Append("Avg").ToList();
         int width = Left + GroupWidth * groups.Count + Right;
-        double barWidth = (GroupWidth - 20.0) / table.Methods.Count;
+        double barWidth = (GroupWidth - 20.0) / table.Rows.Count;
         var svg = SvgStyle.Open(width, Height, title);
         for (int percent = 0; percent <= 100; percent += 20)
         {
@@ -30,9 +30,9 @@ public static class ResultPlot
         {
             double x0 = Left + GroupWidth * g + 10;
             svg.Append($"<text x=\"{F(x0 + (GroupWidth - 20) / 2.0)}\" y=\"{Height - Bottom + 18}\" text-anchor=\"middle\">{SvgStyle.Escape(groups[g])}</text>\n");
-            for (int m = 0; m < table.Methods.Count; m++)
+            for (int m = 0; m < table.Rows.Count; m++)
             {
-                string method = table.Methods[m];
+                string method = table.Rows[m];
                 var (mean, error) = groups[g] == "Avg"
                     ? (table.Average(method), 0.0)
                     : table.Cell(method, groups[g]) is { } cell ? (cell.Mean, cell.StandardError) : ((double?)null, 0.0);
@@ -44,11 +44,11 @@ public static class ResultPlot
             }
         }
         svg.Append($"<line x1=\"{Left}\" y1=\"{F(Y(0))}\" x2=\"{width - Right}\" y2=\"{F(Y(0))}\" stroke=\"black\"/>\n");
-        for (int m = 0; m < table.Methods.Count; m++)
+        for (int m = 0; m < table.Rows.Count; m++)
         {
             int y = Top + 10 + 18 * m;
             svg.Append($"<rect x=\"{width - Right + 10}\" y=\"{y - 6}\" width=\"12\" height=\"12\" fill=\"{SvgStyle.Colour(m)}\"/>\n");
-            svg.Append($"<text x=\"{width - Right + 28}\" y=\"{y}\" dominant-baseline=\"middle\">{SvgStyle.Escape(table.Methods[m])}</text>\n");
+            svg.Append($"<text x=\"{width - Right + 28}\" y=\"{y}\" dominant-baseline=\"middle\">{SvgStyle.Escape(table.Rows[m])}</text>\n");
         }
         svg.Append("</svg>\n");
         return svg.ToString();

@@ -1,100 +1,52 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
-
 namespace Ham.Experiments;
 
-/// <summary>One table cell: test accuracy in % over a method's seeds on one test domain.</summary>
-public sealed record ResultCell(double Mean, double StandardError, int Runs);
+/// <summary>One table cell: test accuracy in % over trial seeds, mean ± standard error, and how many seeds.</summary>
+public sealed record ResultCell(double Mean, double StandardError, int Seeds);
 
 /// <summary>
-/// A results table like the paper's (and DomainBed's collect_results): one row per method, one
-/// column per test domain with mean ± standard error over seeds, SE = std / sqrt(n) with the
-/// population std (numpy's default, as DomainBed computes it), and "Avg", the mean of the
-/// domain means. Built from the results.json and run.json of every run folder below a directory.
+/// A results table like the paper's and DomainBed's collect_results: rows (variants), columns
+/// (test domains, or datasets), each cell the values of its trial seeds in %, shown as mean ±
+/// standard error with SE = std / sqrt(n), std the population one (numpy's default, as
+/// DomainBed's format_mean computes it), and "Avg", the mean of the column means, given only when
+/// the row has every column (DomainBed prints X otherwise).
 /// </summary>
-public sealed class ResultTable
+public sealed class ResultTable(string title, IReadOnlyList<string> columns)
 {
-    readonly SortedDictionary<string, SortedDictionary<string, List<double>>> _accuracies = new(StringComparer.Ordinal);
+    readonly List<string> rows = [];
+    readonly Dictionary<(string Row, string Column), List<double>> values = [];
 
-    public IReadOnlyList<string> Methods => _accuracies.Keys.ToList();
+    public string Title => title;
+    public IReadOnlyList<string> Columns => columns;
 
-    public IReadOnlyList<string> Domains => _accuracies.Values.SelectMany(d => d.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+    /// <summary>The rows in the order they were first added to.</summary>
+    public IReadOnlyList<string> Rows => rows;
 
-    /// <summary>Every finished run below <paramref name="dir"/> (a folder holding results.json and run.json).</summary>
-    public static ResultTable Collect(string dir)
+    /// <summary>A row, with no values yet (shown with X in every cell until it has some).</summary>
+    public void AddRow(string row)
     {
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"no results folder {dir}");
-        var table = new ResultTable();
-        foreach (string results in Directory.EnumerateFiles(dir, "results.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            string runJson = Path.Combine(Path.GetDirectoryName(results)!, "run.json");
-            if (!File.Exists(runJson)) throw new InvalidDataException($"{results} has no run.json beside it");
-            var result = JsonFields.ReadObject(results);
-            var run = JsonFields.ReadObject(runJson);
-            table.Add(RowLabel(run, runJson), JsonFields.String(result, "test_domain", results), 100 * JsonFields.Number(result, "test_accuracy", results));
-        }
-        if (table.Methods.Count == 0) throw new InvalidDataException($"no finished runs (results.json) below {dir}");
-        return table;
+        if (!rows.Contains(row)) rows.Add(row);
     }
 
-    /// <summary>The method of a run.json, with its merge when it merges sources ("HAM + rhm", "per-source + ties", "ERM").</summary>
-    static string RowLabel(JsonObject run, string path)
+    public void Add(string row, string column, double percent)
     {
-        string method = JsonFields.String(JsonFields.Object(run, "options", path), "Method", path);
-        string name = method == "per-source" ? method : method.ToUpperInvariant();
-        return run["hyperparameters"] is JsonObject hyperparameters && hyperparameters.ContainsKey("merge")
-            ? $"{name} + {JsonFields.String(hyperparameters, "merge", path)}" : name;
+        if (!columns.Contains(column)) throw new ArgumentException($"table '{title}' has no column '{column}'");
+        AddRow(row);
+        if (!values.TryGetValue((row, column), out var list)) values[(row, column)] = list = [];
+        list.Add(percent);
     }
 
-    public void Add(string method, string testDomain, double accuracyPercent)
+    public ResultCell? Cell(string row, string column)
     {
-        if (!_accuracies.TryGetValue(method, out var row)) _accuracies[method] = row = new(StringComparer.Ordinal);
-        if (!row.TryGetValue(testDomain, out var values)) row[testDomain] = values = [];
-        values.Add(accuracyPercent);
+        if (!values.TryGetValue((row, column), out var list)) return null;
+        double mean = list.Average();
+        double std = Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / list.Count);
+        return new ResultCell(mean, std / Math.Sqrt(list.Count), list.Count);
     }
 
-    public ResultCell? Cell(string method, string domain)
+    /// <summary>The mean of the column means; null unless the row has every column.</summary>
+    public double? Average(string row)
     {
-        if (!_accuracies[method].TryGetValue(domain, out var values)) return null;
-        double mean = values.Average();
-        double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
-        return new ResultCell(mean, std / Math.Sqrt(values.Count), values.Count);
-    }
-
-    /// <summary>The mean of the domain means; null unless the method has every domain (as DomainBed leaves it blank).</summary>
-    public double? Average(string method)
-    {
-        var cells = Domains.Select(d => Cell(method, d)).ToList();
+        var cells = columns.Select(c => Cell(row, c)).ToList();
         return cells.Any(c => c is null) ? null : cells.Average(c => c!.Mean);
     }
-
-    public string Markdown()
-    {
-        var text = new StringBuilder();
-        text.AppendLine($"| method | {string.Join(" | ", Domains)} | Avg |");
-        text.AppendLine($"| --- |{string.Concat(Enumerable.Repeat(" --- |", Domains.Count + 1))}");
-        foreach (string method in Methods)
-        {
-            var cells = Domains.Select(d => Cell(method, d) is { } c ? $"{F(c.Mean)} ± {F(c.StandardError)}" : "-");
-            text.AppendLine($"| {method} | {string.Join(" | ", cells)} | {(Average(method) is { } avg ? F(avg) : "-")} |");
-        }
-        return text.ToString();
-    }
-
-    /// <summary>One line per method and domain: method,domain,mean,se,runs.</summary>
-    public string Csv()
-    {
-        var text = new StringBuilder("method,test_domain,mean,standard_error,runs\n");
-        foreach (string method in Methods)
-            foreach (string domain in Domains)
-                if (Cell(method, domain) is { } c)
-                    text.AppendLine(string.Join(",", Quote(method), Quote(domain), c.Mean.ToString("R", CultureInfo.InvariantCulture),
-                        c.StandardError.ToString("R", CultureInfo.InvariantCulture), c.Runs));
-        return text.ToString();
-    }
-
-    static string F(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
-
-    static string Quote(string field) => field.Contains(',') || field.Contains('"') ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
 }

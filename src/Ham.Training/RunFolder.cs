@@ -12,6 +12,8 @@ public sealed class RunFolder(string dir)
     public string SplitJson => Path.Combine(dir, "split.json");
     public string Log => Path.Combine(dir, "log.jsonl");
     public string Results => Path.Combine(dir, "results.json");
+    public string Records => Path.Combine(dir, "results.jsonl");
+    public string Done => Path.Combine(dir, "done");
     public string Model => Path.Combine(dir, "model.safetensors");
     public string LossPlot => Path.Combine(dir, "losses.svg");
     public string Sources => Path.Combine(dir, "sources");

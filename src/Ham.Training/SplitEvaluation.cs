@@ -11,7 +11,7 @@ namespace Ham.Training;
 /// <summary>
 /// Scores a state of the trained model on a run's DomainBed split: validation = the mean accuracy
 /// over the sources' out-splits (training-domain validation), test = the test domain's in-split
-/// (DomainBed's test_in), with the backbone's evaluation preprocessing (shorter side resized,
+/// (DomainBed's test_in; its out-split is scored too, for the test-domain oracle), with the backbone's evaluation preprocessing (shorter side resized,
 /// centre crop) and one evaluation model whose weights are swapped in.
 /// </summary>
 public sealed class SplitEvaluation : IDisposable
@@ -38,16 +38,28 @@ public sealed class SplitEvaluation : IDisposable
 
     IReadOnlyList<LabelledImage> Images(int domain, IReadOnlyList<int> indices) => indices.Select(i => dataset.Domains[domain].Images[i]).ToList();
 
-    /// <summary>{"val", "test", "per_domain": {source: out-split accuracy, test domain: in-split accuracy}}.</summary>
-    public JsonObject Evaluate(IReadOnlyDictionary<string, Tensor> state)
+    /// <summary>
+    /// Summary = {"val", "test", "per_domain": {source: out-split accuracy, test domain: in-split
+    /// accuracy}} (results.json's shape); Splits = {source: {"out"}, test domain: {"in", "out"}}
+    /// (results.jsonl's "accuracy": the test out-split is what the test-domain oracle selects by).
+    /// </summary>
+    public SplitScores Evaluate(IReadOnlyDictionary<string, Tensor> state)
     {
         model.LoadStateDict(state);
         var perDomain = new JsonObject();
-        foreach (int d in sources) perDomain[dataset.Domains[d].Name] = Accuracy(Images(d, splits[d].Out));
+        var splitAccuracy = new JsonObject();
+        foreach (int d in sources)
+        {
+            double outAccuracy = Accuracy(Images(d, splits[d].Out));
+            perDomain[dataset.Domains[d].Name] = outAccuracy;
+            splitAccuracy[dataset.Domains[d].Name] = new JsonObject { ["out"] = outAccuracy };
+        }
         double test = Accuracy(Images(testIndex, splits[testIndex].In));
+        double testOut = Accuracy(Images(testIndex, splits[testIndex].Out));
         double val = sources.Average(d => perDomain[dataset.Domains[d].Name]!.GetValue<double>());
         perDomain[dataset.Domains[testIndex].Name] = test;
-        return new JsonObject { ["val"] = val, ["test"] = test, ["per_domain"] = perDomain };
+        splitAccuracy[dataset.Domains[testIndex].Name] = new JsonObject { ["in"] = test, ["out"] = testOut };
+        return new SplitScores(new JsonObject { ["val"] = val, ["test"] = test, ["per_domain"] = perDomain }, splitAccuracy);
     }
 
     double Accuracy(IReadOnlyList<LabelledImage> images) =>
@@ -55,3 +67,6 @@ public sealed class SplitEvaluation : IDisposable
 
     public void Dispose() => model.Dispose();
 }
+
+/// <summary>One evaluation: results.json's summary and the per-split accuracies of a results.jsonl record (<see cref="SplitEvaluation.Evaluate"/>).</summary>
+public sealed record SplitScores(JsonObject Summary, JsonObject Splits);

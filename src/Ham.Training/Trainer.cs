@@ -31,6 +31,8 @@ public sealed class Trainer : IDisposable
     readonly SplitEvaluation evaluation;
     readonly RunFolder folder;
     readonly TrainingLog log;
+    readonly RunRecords records;
+    readonly JsonObject configuration;
     readonly CosineSchedule schedule;
     readonly Device device;
     readonly Precision precision;
@@ -66,12 +68,17 @@ public sealed class Trainer : IDisposable
         folder = new RunFolder(options.OutDir);
         Directory.CreateDirectory(options.OutDir);
         log = new TrainingLog(folder.Log);
+        records = new RunRecords(folder.Records);
+        configuration = RunConfiguration.Of(options, hyperparameters);
     }
 
     int Steps => hyperparameters.Int("steps");
 
     /// <summary>The resolved hyperparameters (registry defaults, draws and overrides), as run.json records them.</summary>
     public HyperparameterValues Hyperparameters => hyperparameters;
+
+    /// <summary>What this run is (<see cref="RunConfiguration"/>): its records' first fields and its done marker.</summary>
+    public JsonObject Configuration => configuration.DeepClone().AsObject();
 
     /// <summary>Trains (or resumes), evaluates, delivers and writes the run folder; returns results.json's content (or the state, when stopped early).</summary>
     public JsonObject Run(Action<int, string>? progress = null)
@@ -83,12 +90,17 @@ public sealed class Trainer : IDisposable
         if (state is null)
         {
             if (File.Exists(folder.Log)) File.Delete(folder.Log);
+            if (File.Exists(folder.Records)) File.Delete(folder.Records);
             SplitFile.Write(folder.SplitJson, splits);
             AtomicText.WriteJson(folder.RunJson, description);
             progress?.Invoke(0, "zero-shot evaluation");
-            state = ModelSelection.Start(evaluation.Evaluate(backbone.InitialState));
+            state = ModelSelection.Start(Score(backbone.InitialState, 0, "zero_shot", !algorithm.DeliversAverage));
         }
-        else log.TruncateAfter(start);
+        else
+        {
+            log.TruncateAfter(start);
+            records.TruncateAfter(start);
+        }
         StartLoaders(start);
 
         int stopAt = options.StopAfter is { } n ? Math.Min(Steps, start + n) : Steps;
@@ -160,7 +172,7 @@ public sealed class Trainer : IDisposable
         var current = algorithm.Deliver(States(averaged: false));
         try
         {
-            var accuracy = evaluation.Evaluate(current);
+            var accuracy = Score(current, step, "current", !algorithm.DeliversAverage);
             log.Append(new JsonObject { ["step"] = step, ["eval"] = accuracy.DeepClone() });
             ModelSelection.Offer(state, step, accuracy);
         }
@@ -193,8 +205,8 @@ public sealed class Trainer : IDisposable
             saves.Add((folder.Model, average ? historical : final));
             backbone.Save(saves, metadata);
 
-            var historicalAccuracy = evaluation.Evaluate(historical);
-            var finalAccuracy = evaluation.Evaluate(final);
+            var historicalAccuracy = Score(historical, Steps, "historical", average);
+            var finalAccuracy = Score(final, Steps, "final", !average);
             var delivered = average ? historicalAccuracy : finalAccuracy;
             var results = new JsonObject
             {
@@ -217,6 +229,7 @@ public sealed class Trainer : IDisposable
             if (algorithm.Models.Count > 1) results["sign_conflict_fraction"] = SignConflictFraction(deliveredSources);
             AtomicText.WriteJson(folder.Results, results);
             AtomicText.Write(folder.LossPlot, LossPlot.Svg(log.CrossEntropyBySource(), $"training loss per source (test domain {options.TestDomain})"));
+            AtomicText.WriteJson(folder.Done, configuration);   // last: a sweep skips a job whose folder has it
             return results;
         }
         finally
@@ -224,6 +237,14 @@ public sealed class Trainer : IDisposable
             if (algorithm.DeliveryAllocates)
                 foreach (var t in historical.Values.Concat(final.Values)) t.Dispose();
         }
+    }
+
+    /// <summary>Scores <paramref name="state"/> on the split and appends its results.jsonl record; returns the summary results.json and log.jsonl hold.</summary>
+    JsonObject Score(IReadOnlyDictionary<string, Tensor> state, int step, string model, bool delivered)
+    {
+        var scores = evaluation.Evaluate(state);
+        records.Append(RunRecords.Record(configuration, step, model, delivered, scores.Splits));
+        return scores.Summary;
     }
 
     /// <summary>

@@ -22,6 +22,9 @@ public sealed record TrainingOptions
     /// <summary>A name of <see cref="Algorithms.AlgorithmRegistry"/>.</summary>
     public string Method { get; init; } = "ham";
 
+    /// <summary>The row label `ham report` gives this run (a sweep's variant); null = <see cref="Method"/>.</summary>
+    public string? Variant { get; init; }
+
     /// <summary>Hyperparameters set by name (`--hparam NAME=VALUE` and the shorthand flags), as typed; the rest come from the registry.</summary>
     public IReadOnlyDictionary<string, string> Hyperparameters { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 

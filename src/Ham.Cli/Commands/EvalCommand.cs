@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ham.Data.Datasets;
 using Ham.Data.Loading;
 using Ham.Data.Transforms;
+using Ham.Experiments;
 using Ham.Torch;
 using Ham.Training.Backbones;
 using Spectre.Console;
@@ -11,20 +12,47 @@ namespace Ham.Cli.Commands;
 /// <summary>
 /// `ham eval`: accuracy per domain of a trained or merged model of any backbone, with the head
 /// training uses (CLIP: "a photo of a {}." text embeddings; ResNet: its linear head), so a run's
-/// model.safetensors is scored as training scored it.
+/// model.safetensors is scored as training scored it. With --run it scores the model on that
+/// run's own split and appends a record to the run's results.jsonl (<see cref="PostHocEvaluation"/>).
 /// </summary>
 static class EvalCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "checkpoint, e.g. a run's model.safetensors (a CLIP or a torchvision ResNet)", Required = true };
-        var data = new Option<string>("--data") { Description = "dataset folder: DIR/<domain>/<class>/<image>", Required = true };
+        var data = new Option<string>("--data") { Description = "dataset folder: DIR/<domain>/<class>/<image> (not with --run)" };
+        var run = new Option<string>("--run") { Description = "a finished run folder: score on its split (sources' out-splits, test in and out) and append a record to its results.jsonl" };
+        var label = new Option<string>("--label") { Description = "with --run: the record's variant label, its row in `ham report` (default: the model's file name)" };
         var domains = new Option<string[]>("--domains") { Description = "domains to evaluate (default: all)", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 64 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("eval", "Accuracy of a model per domain and mean.") { model, data, domains, batch, device };
-        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], parse.GetValue(batch), parse.GetValue(device)!));
+        var command = new Command("eval", "Accuracy of a model per domain and mean, or on a run's split as a record of that run.") { model, data, run, label, domains, batch, device };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(run) is { } runDir)
+            {
+                if (parse.GetValue(data) is not null || parse.GetValue(domains) is { Length: > 0 })
+                    throw new ArgumentException("--run scores on the run's own dataset and split: leave out --data and --domains");
+                return RunRecord(runDir, parse.GetValue(model)!, parse.GetValue(label), parse.GetValue(device)!);
+            }
+            if (parse.GetValue(label) is not null) throw new ArgumentException("--label names a record of --run: give --run too");
+            return Run(parse.GetValue(model)!, parse.GetValue(data) ?? throw new ArgumentException("give --data (a dataset folder) or --run (a run folder)"),
+                parse.GetValue(domains) ?? [], parse.GetValue(batch), parse.GetValue(device)!);
+        });
         return command;
+    }
+
+    static int RunRecord(string runDir, string modelPath, string? label, string deviceName)
+    {
+        label ??= Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(modelPath));
+        var record = PostHocEvaluation.Append(runDir, modelPath, label, Devices.Require(Device.Parse(deviceName)));
+        var table = new Table().Title(Markup.Escape($"{label} on {runDir}'s split (test domain {record["test_domain"]})"))
+            .AddColumn("domain").AddColumn(new TableColumn("in %").RightAligned()).AddColumn(new TableColumn("out %").RightAligned());
+        foreach (var (domain, node) in record["accuracy"]!.AsObject())
+            table.AddRow(Markup.Escape(domain), node!["in"] is { } i ? $"{100 * i.GetValue<double>():F2}" : "", $"{100 * node["out"]!.GetValue<double>():F2}");
+        AnsiConsole.Write(table);
+        Console.WriteLine($"appended to {Path.Combine(runDir, "results.jsonl")}; `ham report` shows it as the row '{label}'");
+        return 0;
     }
 
     static int Run(string modelPath, string dataDir, string[] domainNames, int batch, string deviceName)

@@ -14,16 +14,17 @@ static class TrainCommand
         var testDomain = new Option<string>("--test-domain") { Description = "the held-out domain", Required = true };
         var output = new Option<string>("--out") { Description = "run folder", Required = true };
         var method = new Option<string>("--method") { Description = TrainingFlags.MethodHelp, DefaultValueFactory = _ => TrainingOptions.Defaults.Method };
-        var imageSize = new Option<int>("--image-size") { Description = "train and evaluate at this size (default: the model's); a CLIP's position grid is resampled bicubically" };
+        var variant = new Option<string>("--variant") { Description = "the row label `ham report` gives this run (default: the method's name)" };
+        var hparamsSeed = new Option<int>("--hparams-seed") { Description = "DomainBed's hparams_seed: 0 = defaults, N draws each from the search space" };
         var seed = new Option<int>("--seed");
         var trialSeed = new Option<int>("--trial-seed");
         var resume = new Option<bool>("--resume") { Description = "continue from the run folder's checkpoint" };
         var command = new Command("train", "Train one algorithm (HAM, a baseline) on the source domains and evaluate on the held-out domain.");
-        foreach (var option in (Option[])[testDomain, output, method, imageSize, seed, trialSeed, resume, .. flags.All])
+        foreach (var option in (Option[])[testDomain, output, method, variant, hparamsSeed, seed, trialSeed, resume, .. flags.All])
             command.Options.Add(option);
         command.SetAction(parse => Run(flags.Read(parse, parse.GetValue(method)!, parse.GetValue(testDomain)!, parse.GetValue(output)!) with
         {
-            ImageSize = parse.GetValue(imageSize), Seed = parse.GetValue(seed), TrialSeed = parse.GetValue(trialSeed),
+            Variant = parse.GetValue(variant), HparamsSeed = parse.GetValue(hparamsSeed), Seed = parse.GetValue(seed), TrialSeed = parse.GetValue(trialSeed),
             Resume = parse.GetValue(resume),
             StopAfter = Environment.GetEnvironmentVariable("HAM_STOP_AFTER") is { } stop ? int.Parse(stop) : null,
         }));

@@ -20,7 +20,7 @@ sealed class TrainingFlags
     {
         Description = "set a hyperparameter, NAME=VALUE (repeatable; `ham hparams --method M` lists them)", AllowMultipleArgumentsPerToken = true,
     };
-    public Option<int> HparamsSeed { get; } = new("--hparams-seed") { Description = "DomainBed's hparams_seed: 0 = defaults, N draws each from the search space" };
+    public Option<int> ImageSize { get; } = new("--image-size") { Description = "train and evaluate at this size (default: the model's); a CLIP's position grid is resampled bicubically" };
     public Option<int> EvalEvery { get; } = new("--eval-every") { DefaultValueFactory = _ => Defaults.EvalEvery };
     public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { DefaultValueFactory = _ => Defaults.CheckpointEvery };
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => Defaults.Device };
@@ -51,16 +51,16 @@ sealed class TrainingFlags
     ];
 
     /// <summary>Every shared flag, after a command's own paths in its help.</summary>
-    public IEnumerable<Option> All => [Data, Model, .. shorthands.Select(s => s.Flag), Hparams, HparamsSeed, EvalEvery, CheckpointEvery, Device, Precision, BatchNorm];
+    public IEnumerable<Option> All => [Data, Model, .. shorthands.Select(s => s.Flag), Hparams, ImageSize, EvalEvery, CheckpointEvery, Device, Precision, BatchNorm];
 
     /// <summary>The `--method` help: every registered algorithm.</summary>
     public static string MethodHelp => string.Join("; ", AlgorithmRegistry.All.Select(e => $"{e.Name}: {e.Summary}"));
 
-    /// <summary>Options from these flags; the method, test domain and output folder are the command's own.</summary>
+    /// <summary>Options from these flags; the method, test domain, output folder, seeds and hyperparameter trial are the command's own.</summary>
     public TrainingOptions Read(ParseResult parse, string method, string testDomain, string outDir) => new()
     {
         DataDir = parse.GetValue(Data)!, ModelPath = parse.GetValue(Model)!, TestDomain = testDomain, OutDir = outDir, Method = method,
-        Hyperparameters = HyperparameterValues(parse), HparamsSeed = parse.GetValue(HparamsSeed),
+        Hyperparameters = HyperparameterValues(parse), ImageSize = parse.GetValue(ImageSize),
         EvalEvery = parse.GetValue(EvalEvery), CheckpointEvery = parse.GetValue(CheckpointEvery), Device = parse.GetValue(Device)!,
         Precision = parse.GetValue(Precision)!,
         TrainBatchNorm = parse.GetValue(BatchNorm) switch
@@ -70,7 +70,7 @@ sealed class TrainingFlags
     };
 
     /// <summary>--hparam NAME=VALUE pairs and the shorthand flags, by hyperparameter name; a name set twice is an error.</summary>
-    SortedDictionary<string, string> HyperparameterValues(ParseResult parse)
+    public SortedDictionary<string, string> HyperparameterValues(ParseResult parse)
     {
         var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
         void Set(string name, string value, string source)

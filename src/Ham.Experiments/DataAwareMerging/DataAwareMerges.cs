@@ -64,7 +64,7 @@ public static class DataAwareMerges
         try
         {
             using var evaluation = new SplitEvaluation(backbones[0], dataset, splits, dataset.IndexOf(data.TestDomain), data.Device);
-            var (chosen, accuracies) = GreedySoup.Select(backbones.Select(b => b.InitialState).ToList(), state => evaluation.Evaluate(state)["val"]!.GetValue<double>());
+            var (chosen, accuracies) = GreedySoup.Select(backbones.Select(b => b.InitialState).ToList(), state => evaluation.Evaluate(state).Summary["val"]!.GetValue<double>());
             for (int i = 0; i < chosen.Count; i++) log($"soup + {models[chosen[i]]}: validation accuracy {accuracies[i]:F4}");
             return chosen.Select(i => models[i]).ToList();
         }

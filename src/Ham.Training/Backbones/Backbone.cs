@@ -41,6 +41,9 @@ public abstract class Backbone : IDisposable
     public static Backbone Open(string modelPath, IReadOnlyList<string> classes, BackboneOptions options) =>
         BackboneFormats.Open(modelPath, classes, options);
 
+    /// <summary>The <see cref="Kind"/> of the backbone <see cref="Open"/> would make, from the checkpoint's tensor names alone.</summary>
+    public static string KindOf(string modelPath) => BackboneFormats.IsTorchvisionResNet(modelPath) ? "resnet" : "clip";
+
     public abstract void Dispose();
 }
 

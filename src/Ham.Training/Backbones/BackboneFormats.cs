@@ -28,7 +28,7 @@ static class BackboneFormats
     /// Whether the file's tensor names are a torchvision ResNet's, read from the safetensors header
     /// or the torch.save pickle alone: a CLIP is not loaded twice to find out.
     /// </summary>
-    static bool IsTorchvisionResNet(string path)
+    internal static bool IsTorchvisionResNet(string path)
     {
         if (Directory.Exists(path) || !File.Exists(path)) return false;   // Hugging Face folders are CLIPs
         IEnumerable<string> names;

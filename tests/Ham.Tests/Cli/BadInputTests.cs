@@ -52,17 +52,9 @@ public class BadInputTests
         Directory.CreateSymbolicLink(tree.Path("data/d/cat/loop"), "..");
     }
 
-    static void Run(TempTree tree, string results, string run)
-    {
-        if (results.Length > 0 || run.Length > 0)
-        {
-            tree.File("sweep/ham/sketch/seed41/results.json", Encoding.UTF8.GetBytes(results));
-            tree.File("sweep/ham/sketch/seed41/run.json", Encoding.UTF8.GetBytes(run));
-        }
-    }
+    static void Records(TempTree tree, string records) => tree.File("sweep/0123456789ab/results.jsonl", Encoding.UTF8.GetBytes(records));
 
-    const string GoodResults = """{"test_domain": "sketch", "test_accuracy": 0.5}""";
-    const string GoodRun = """{"options": {"Method": "Ham", "Merge": "rhm"}}""";
+    const string GoodRecord = """{"variant": "ham", "algorithm": "ham", "dataset": "PACS", "test_domain": "sketch", "hparams_seed": 0, "trial_seed": 41, "seed": 41, "step": 2, "model": "final", "delivered": true, "accuracy": {"photo": {"out": 0.5}, "sketch": {"in": 0.5, "out": 0.5}}}""";
 
     public static TheoryData<Case> Cases => new()
     {
@@ -115,13 +107,19 @@ public class BadInputTests
         new("eval a missing model", ["eval", "--model", "{t}/none.safetensors", "--data", PacsMini], Nothing, 1, "none.safetensors"),
         new("eval a text file as model", ["eval", "--model", "{t}/file.txt", "--data", PacsMini], Files, 1, "unknown checkpoint format '.txt'"),
         // report
-        new("report an empty results.json", ["report", "{t}/sweep"], t => Run(t, " ", GoodRun), 1, "results.json: not valid JSON"),
-        new("report a cut results.json", ["report", "{t}/sweep"], t => Run(t, GoodResults[..20], GoodRun), 1, "results.json: not valid JSON"),
-        new("report {} results", ["report", "{t}/sweep"], t => Run(t, "{}", GoodRun), 1, "results.json: no 'test_domain' string"),
-        new("report a list results", ["report", "{t}/sweep"], t => Run(t, "[1]", GoodRun), 1, "results.json: not a JSON object"),
-        new("report {} run.json", ["report", "{t}/sweep"], t => Run(t, GoodResults, "{}"), 1, "run.json: no 'options' object"),
-        new("report a cut run.json", ["report", "{t}/sweep"], t => Run(t, GoodResults, GoodRun[..12]), 1, "run.json: not valid JSON"),
-        new("report no runs", ["report", "{t}"], Nothing, 1, "no finished runs"),
+        new("report a blank record", ["report", "{t}/sweep"], t => Records(t, " "), 1, "results.jsonl line 1: not valid JSON"),
+        new("report a cut record", ["report", "{t}/sweep"], t => Records(t, GoodRecord + "\n" + GoodRecord[..20]), 1, "results.jsonl line 2: not valid JSON"),
+        new("report {} record", ["report", "{t}/sweep"], t => Records(t, "{}"), 1, "results.jsonl line 1: no 'variant' string"),
+        new("report a list record", ["report", "{t}/sweep"], t => Records(t, "[1]"), 1, "results.jsonl line 1: not a JSON object"),
+        new("report no test out-split", ["report", "{t}/sweep"], t => Records(t, GoodRecord.Replace("\"in\": 0.5, \"out\": 0.5", "\"in\": 0.5")), 1,
+            "results.jsonl line 1: no in- and out-split accuracy of the test domain 'sketch'"),
+        new("report NaN accuracy", ["report", "{t}/sweep"], t => Records(t, GoodRecord.Replace("\"out\": 0.5}}", "\"out\": \"NaN\"}}")), 1, "accuracy of 'sketch': no 'out' number"),
+        new("report no runs", ["report", "{t}"], Nothing, 1, "no records (results.jsonl) below"),
+        new("eval --run of no run", ["eval", "--run", "{t}", "--model", Model], Nothing, 1, "results.jsonl: no records"),
+        new("eval --run with --data", ["eval", "--run", "{t}", "--model", Model, "--data", PacsMini], Nothing, 1, "--run scores on the run's own dataset"),
+        new("sweep 0 trials", ["sweep", "--data", PacsMini, "--model", Model, "--out", "{t}/s", "--n-hparams", "0"], Nothing, 1, "--n-hparams must be at least 1"),
+        new("sweep unknown hparam", ["sweep", "--data", PacsMini, "--model", Model, "--out", "{t}/s", "--methods", "erm", "--hparam", "lamda=1"], Nothing, 1,
+            "no method of the sweep (erm) has hyperparameter 'lamda'"),
         // pretrain, doctor, merge
         new("pretrain no corpus", ["pretrain", "--data", "{t}/none", "--out", "{t}/p.safetensors"], Nothing, 1, "no captions at"),
         new("pretrain 0 steps", ["pretrain", "--data", "{t}", "--out", "{t}/p.safetensors", "--steps", "0"], Nothing, 1, "--steps must be at least 1"),
