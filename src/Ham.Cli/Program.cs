@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
