@@ -48,15 +48,16 @@ public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<Sweep
     }
 
     /// <summary>The `ham train` line of every job not done yet, in <see cref="Jobs"/>' order.</summary>
-    public IReadOnlyList<string> Commands() => Jobs().Where(j => !j.IsDone()).Select(j => j.CommandLine()).ToList();
+    public IReadOnlyList<string> Commands()
+    {
+        RequireTestDomains();
+        return Jobs().Where(j => !j.IsDone()).Select(j => j.CommandLine()).ToList();
+    }
 
     /// <summary>Trains every job not done yet; <paramref name="progress"/> gets (job index, job count, job, fraction of the job done).</summary>
     public void Run(Action<int, int, SweepJob, double>? progress = null)
     {
-        // A misspelt domain fails now, not after the jobs before it have trained.
-        var domains = DomainDataset.Open(Template.DataDir).Domains.Select(d => d.Name).ToList();
-        if (TestDomains.Except(domains).ToList() is { Count: > 0 } unknown)
-            throw new ArgumentException($"test domain {string.Join(", ", unknown.Select(d => $"'{d}'"))} is not in {Template.DataDir} (its domains: {string.Join(", ", domains)})");
+        RequireTestDomains();
         var jobs = Jobs();
         for (int i = 0; i < jobs.Count; i++)
         {
@@ -71,5 +72,13 @@ public sealed record ProtocolSweep(TrainingOptions Template, IReadOnlyList<Sweep
             int steps = trainer.Hyperparameters.Int("steps");
             trainer.Run((step, _) => progress?.Invoke(i, jobs.Count, job, (double)step / steps));
         }
+    }
+
+    /// <summary>A misspelt domain fails now, not after the jobs before it have trained (or in every printed line).</summary>
+    void RequireTestDomains()
+    {
+        var domains = DomainDataset.Open(Template.DataDir).Domains.Select(d => d.Name).ToList();
+        if (TestDomains.Except(domains).ToList() is { Count: > 0 } unknown)
+            throw new ArgumentException($"test domain {string.Join(", ", unknown.Select(d => $"'{d}'"))} is not in {Template.DataDir} (its domains: {string.Join(", ", domains)})");
     }
 }

@@ -13,10 +13,19 @@ public sealed record SweepJob(TrainingOptions Options, JsonObject Configuration)
 {
     public string Hash => RunConfiguration.Hash(Configuration);
 
+    /// <summary>Whether the folder's done marker holds this job's configuration (an unreadable marker is not done: the job is resumed and writes it again).</summary>
     public bool IsDone()
     {
         string done = new RunFolder(Options.OutDir).Done;
-        return File.Exists(done) && JsonNode.Parse(File.ReadAllText(done)) is JsonObject marker && RunConfiguration.Hash(marker) == Hash;
+        if (!File.Exists(done)) return false;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(done)) is JsonObject marker && RunConfiguration.Hash(marker) == Hash;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

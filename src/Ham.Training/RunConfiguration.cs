@@ -45,13 +45,6 @@ public static class RunConfiguration
         };
     }
 
-    /// <summary>The names of <see cref="Of"/>'s fields (what a record holds before its own step, model and accuracies).</summary>
-    public static IReadOnlyList<string> Fields { get; } =
-    [
-        "variant", "algorithm", "dataset", "test_domain", "hparams_seed", "trial_seed", "seed", "fixed", "hyperparameters",
-        "checkpoint", "checkpoint_bytes", "image_size", "eval_every", "batch_norm", "precision", "device",
-    ];
-
     /// <summary>The first 12 hex digits of the SHA-256 of the configuration's compact JSON: a sweep job's folder name.</summary>
     public static string Hash(JsonObject configuration)
     {

@@ -11,8 +11,9 @@ namespace Ham.Training;
 /// <summary>
 /// Scores a state of the trained model on a run's DomainBed split: validation = the mean accuracy
 /// over the sources' out-splits (training-domain validation), test = the test domain's in-split
-/// (DomainBed's test_in; its out-split is scored too, for the test-domain oracle), with the backbone's evaluation preprocessing (shorter side resized,
-/// centre crop) and one evaluation model whose weights are swapped in.
+/// (DomainBed's test_in; its out-split is scored too, for the test-domain oracle), with the
+/// backbone's evaluation preprocessing (shorter side resized, centre crop) and one evaluation
+/// model whose weights are swapped in.
 /// </summary>
 public sealed class SplitEvaluation : IDisposable
 {

@@ -77,14 +77,12 @@ public sealed class Trainer : IDisposable
     /// <summary>The resolved hyperparameters (registry defaults, draws and overrides), as run.json records them.</summary>
     public HyperparameterValues Hyperparameters => hyperparameters;
 
-    /// <summary>What this run is (<see cref="RunConfiguration"/>): its records' first fields and its done marker.</summary>
-    public JsonObject Configuration => configuration.DeepClone().AsObject();
-
     /// <summary>Trains (or resumes), evaluates, delivers and writes the run folder; returns results.json's content (or the state, when stopped early).</summary>
     public JsonObject Run(Action<int, string>? progress = null)
     {
         var description = RunDescription();
         if (options.Resume) folder.RequireSameRun(description);
+        if (File.Exists(folder.Done)) File.Delete(folder.Done);   // until Finish writes it again, the folder is not a finished run
         var state = options.Resume ? TrainingCheckpoint.Load(options.OutDir, algorithm.Models) : null;
         int start = state?["step"]!.GetValue<int>() ?? 0;
         if (state is null)

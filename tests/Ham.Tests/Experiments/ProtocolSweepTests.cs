@@ -45,6 +45,20 @@ public class ProtocolSweepTests(SweepFixture fixture) : IClassFixture<SweepFixtu
     IReadOnlyList<SweepJob> Jobs => fixture.Sweep.Jobs();
 
     [Fact]
+    public void AnUnknownTestDomainFailsBeforeAnyJobTrainsOrPrints()
+    {
+        string dir = Path.Combine(fixture.Root, "misspelt");
+        var sweep = SweepFixture.Of(SweepFixture.Template(dir, "1e-2"), ["erm"], [0], [41]) with { TestDomains = ["sketch", "sketches"] };
+        foreach (var attempt in new Action[] { () => sweep.Run(), () => sweep.Commands() })
+        {
+            var error = Assert.Throws<ArgumentException>(attempt);
+            Assert.Contains("'sketches'", error.Message);
+            Assert.Contains("art_painting, cartoon, photo, sketch", error.Message);
+        }
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
     public void EveryJobTrainsOnceIntoTheFolderNamedByItsConfiguration()
     {
         Assert.Equal(8, Jobs.Count);
