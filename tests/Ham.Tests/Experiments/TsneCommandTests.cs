@@ -62,7 +62,9 @@ public class TsneCommandTests : IDisposable
         Assert.True(code == 0, log);
         using var scope = new DisposeScope();
         var expected = SafetensorsFile.Load(embedded)["image_features"].ToArray<float>();
-        Assert.Equal(expected, set.Values);
+        // Batches differ (`ham embed` runs all 12 at once, `ham tsne` 6 per domain), so the matmuls round differently.
+        Assert.Equal(expected.Length, set.Values.Length);
+        Assert.True(expected.Zip(set.Values).Max(p => Math.Abs(p.First - p.Second)) < 1e-5);
         Assert.Equal(1 + 12, File.ReadAllLines(Path.Combine(output, "embedding.csv")).Length);
     }
 

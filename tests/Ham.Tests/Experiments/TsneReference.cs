@@ -15,8 +15,7 @@ sealed class TsneReference
         JointCondensed = json["joint_p"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
         Perplexity = json["perplexity"]!.GetValue<double>();
         Iterations = json["iterations"]!.GetValue<int>();
-        KlRandom = json["kl_random"]!.GetValue<double>();
-        KlPca = json["kl_pca"]!.GetValue<double>();
+        KlRandomSeeds = json["kl_random_seeds"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
     }
 
     public double[][] Points { get; }
@@ -25,8 +24,8 @@ sealed class TsneReference
     public double[] JointCondensed { get; }
     public double Perplexity { get; }
     public int Iterations { get; }
-    public double KlRandom { get; }
-    public double KlPca { get; }
+    /// <summary>sklearn's final KL with init "random" for random_state 0..19.</summary>
+    public double[] KlRandomSeeds { get; }
 
     /// <summary>The points as an (N, D) float64 tensor; the caller owns it.</summary>
     public Tensor Features() => Tensor.FromArray(Points.SelectMany(r => r).ToArray(), Points.Length, Points[0].Length);

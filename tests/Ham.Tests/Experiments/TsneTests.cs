@@ -1,4 +1,5 @@
 using Ham.Experiments.Tsne;
+using Xunit.Abstractions;
 using Ham.Torch;
 
 namespace Ham.Tests.Experiments;
@@ -38,10 +39,12 @@ public class TsneTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The final KL divergence within 5% of sklearn's on the same points, perplexity and iterations.
-    /// The starts differ: `random` draws from libtorch's generator, not numpy's (sklearn's own
-    /// seeds 0-9 end between 0.2785 and 0.2918 here); `pca` is exact here and randomized in
-    /// sklearn, and sklearn iterates in float32.
+    /// The final KL divergence within 5% of sklearn's on the same points, perplexity and
+    /// iterations. The runs start elsewhere (`random` draws from libtorch's generator, not numpy's;
+    /// `pca` is exact here, randomized in sklearn) and iterate in float64 where sklearn keeps the
+    /// points in float32, and the optimisation is chaotic (in sklearn, a start moved by 1e-6
+    /// ends elsewhere), so one run's KL is one draw: sklearn's own seeds 0-19 end between 0.2785
+    /// and 0.3029. The comparison is with their mean.
     /// </summary>
     [Theory]
     [InlineData(TsneInit.Random)]
@@ -50,8 +53,8 @@ public class TsneTests(ITestOutputHelper output)
     {
         using var features = Reference.Features();
         var result = TsneOptimizer.Fit(features, new TsneOptions(Reference.Perplexity, Reference.Iterations, init, Seed: 0));
-        double expected = init == TsneInit.Random ? Reference.KlRandom : Reference.KlPca;
-        output.WriteLine($"{init}: KL {result.KlDivergence:F6}, sklearn {expected:F6}");
+        double expected = Reference.KlRandomSeeds.Average();
+        output.WriteLine($"{init}: KL {result.KlDivergence:F6}, sklearn's mean over seeds {expected:F6}");
         Assert.True(Math.Abs(result.KlDivergence - expected) <= 0.05 * expected, $"KL {result.KlDivergence:F6}, sklearn {expected:F6}");
         Assert.Equal(Reference.Iterations, result.Iterations);
         Assert.Equal(50, result.LearningRate);   // max(120 / 12 / 4, 50)

@@ -5,8 +5,9 @@ Run with Debian's python3-sklearn (1.2.1): /usr/bin/python3 make_tsne_reference.
 Stored: points (120 x 10), labels, perplexity, iterations; joint_p (the joint probabilities of
 sklearn.manifold._t_sne._joint_probabilities on the squared Euclidean distances, in its
 condensed form: p_ij for i < j, row by row); kl_random and kl_pca (TSNE(method="exact") with
-init "random" and "pca", random_state 0, learning_rate "auto", its kl_divergence_) and, for
-the record, kl_random_seeds: the final KL of init "random" for random_state 0..9.
+init "random" and "pca", random_state 0, learning_rate "auto", its kl_divergence_) and
+kl_random_seeds: the final KL of init "random" for random_state 0..19 (one run's KL varies by a
+few percent with the start, so the test compares with their mean).
 """
 import json
 
@@ -37,9 +38,9 @@ def final_kl(init, seed):
 
 kl_random, iterations_random = final_kl("random", 0)
 kl_pca, iterations_pca = final_kl("pca", 0)
-seeds = [final_kl("random", s)[0] for s in range(10)]
+seeds = [final_kl("random", s)[0] for s in range(20)]
 print(f"sklearn {sklearn.__version__}: KL random {kl_random:.6f} ({iterations_random + 1} iterations), "
-      f"pca {kl_pca:.6f} ({iterations_pca + 1}); random over seeds 0-9: {min(seeds):.6f} .. {max(seeds):.6f}")
+      f"pca {kl_pca:.6f} ({iterations_pca + 1}); random over seeds 0-19: {min(seeds):.6f} .. {max(seeds):.6f}, mean {sum(seeds) / len(seeds):.6f}")
 with open("tsne_reference.json", "w") as f:
     json.dump({"sklearn": sklearn.__version__, "perplexity": PERPLEXITY, "iterations": ITERATIONS,
                "points": points.tolist(), "labels": labels.tolist(), "joint_p": joint_p.tolist(),
