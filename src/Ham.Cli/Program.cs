@@ -22,6 +22,7 @@ public static class Program
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(TsneCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
