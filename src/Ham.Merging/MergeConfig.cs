@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ham.Merging.Checkpoints;
+using Ham.Merging.Parameters;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -7,10 +8,11 @@ namespace Ham.Merging;
 
 /// <summary>
 /// A merge as `ham merge` takes it, from flags or from a YAML file with the same fields: method,
-/// base, models, out, out-shard-size, dtype, allow-missing, weights, and the method's own
-/// parameters (trim, density, lambda, drop, alpha, beta, t, gamma, epsilon, trim-scope, seed). Paths are relative
-/// to the file. As in mergekit, a numeric parameter may be a list of rules, the first whose
-/// filter is a substring of the tensor name wins, one without filter is the fallback:
+/// base, models, out, out-shard-size, dtype, allow-missing, and the parameters the method
+/// declares (<see cref="MethodDeclaration"/>: trim, density, lambda, ..., and the data-aware
+/// methods' data, domains, ...). Paths are relative to the file. As in mergekit, a numeric
+/// parameter may be a list of rules, the first whose filter is a substring of the tensor name
+/// wins, one without filter is the fallback:
 /// <code>
 /// density:
 ///   - filter: attn
@@ -23,18 +25,17 @@ namespace Ham.Merging;
 /// </summary>
 public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<string> Models, MergeOutput Output, MergeOptions Options)
 {
-    static readonly string[] General = ["method", "base", "models", "out", "out-shard-size", "dtype", "allow-missing", "weights"];
+    static readonly string[] General = ["method", "base", "models", "out", "out-shard-size", "dtype", "allow-missing"];
 
-    /// <summary>Parameters that may be per tensor (a number or a list of rules).</summary>
-    static readonly string[] PerTensorKeys = ["trim", "density", "lambda", "drop", "alpha", "beta", "t", "gamma", "epsilon"];
+    /// <summary>Reads a config for one of the streaming methods.</summary>
+    public static MergeConfig ReadYaml(string path) => ReadYaml(path, MergeMethod.Declarations);
 
-    static readonly string[] ScalarParameters = ["trim-scope", "seed"];
-
-    public static MergeConfig ReadYaml(string path)
+    /// <summary>Reads a config whose method is one of <paramref name="methods"/>, each value checked by its declaration.</summary>
+    public static MergeConfig ReadYaml(string path, IReadOnlyList<MethodDeclaration> methods)
     {
         var root = Load(path);
         var fields = new Dictionary<string, (YamlNode Node, int Line)>();
-        var keys = General.Concat(PerTensorKeys).Concat(ScalarParameters).ToList();
+        var keys = General.Concat(methods.SelectMany(m => m.Parameters).Select(p => p.Name)).Distinct().ToList();
         foreach (var (keyNode, value) in root.Children)
         {
             string key = keyNode is YamlScalarNode { Value: { } k } ? k : throw Error(path, keyNode, "a key must be a name");
@@ -47,37 +48,35 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
         string Required(string key) => Text(key) ?? throw new InvalidDataException($"{path}: '{key}' is required (one value)");
 
         string method = Required("method");
-        var declared = MergeMethod.Create(method, new MergeOptions()).Parameters;
-        foreach (var (key, (_, line)) in fields)
-            if (!General.Contains(key) && !declared.Contains(key))
-                throw new InvalidDataException($"{path}, line {line}: '{key}' is not a parameter of {method} (its parameters: {(declared.Count > 0 ? string.Join(", ", declared) : "none")})");
+        var declaration = methods.FirstOrDefault(m => m.Name == method)
+            ?? throw Error(path, fields["method"].Node, $"unknown merge method '{method}'; the methods are {string.Join(", ", methods.Select(m => m.Name))}");
+        var values = new Dictionary<string, ParameterValue>();
+        var perTensor = new Dictionary<string, TensorSetting>();
+        foreach (var (key, (node, line)) in fields.Where(f => !General.Contains(f.Key)))
+        {
+            string subject = $"{path}, line {line}: '{key}'";
+            var parameter = declaration.Find(key) ?? throw new InvalidDataException(declaration.Undeclared(key, subject, flag: false));
+            if (node is YamlScalarNode && !parameter.IsList)
+                values[key] = new([parameter.IsPath ? Resolve(Scalar(path, node, key)) : Scalar(path, node, key)], subject);
+            else if (parameter.PerTensor)
+                perTensor[key] = Setting(path, node, key);
+            else if (parameter.IsList)
+                values[key] = new(Items(path, node, key).Select(item => Scalar(path, item, key)).ToList(), subject);
+            else
+                throw Error(path, node, $"'{key}' must be a single value");
+        }
 
         var (models, modelWeights) = ReadModels(path, fields.TryGetValue("models", out var m) ? m.Node : null, Resolve);
-        if (modelWeights is not null && !declared.Contains("weights"))
+        if (modelWeights is not null && declaration.Find("weights") is null)
             throw Error(path, m.Node, $"{method} takes no per-model weight");
         if (modelWeights is not null && fields.TryGetValue("weights", out var both))
             throw new InvalidDataException($"{path}, line {both.Line}: 'weights' and per-model weights are both given; use one");
-
-        var scalars = new Dictionary<string, double>();
-        var perTensor = new Dictionary<string, TensorSetting>();
-        foreach (string key in PerTensorKeys.Where(fields.ContainsKey))
-        {
-            var node = fields[key].Node;
-            if (node is YamlScalarNode) scalars[key] = Number(path, node, key);
-            else perTensor[key] = Setting(path, node, key);
-        }
-        double? ScalarOf(string key) => scalars.TryGetValue(key, out double v) ? v : null;
         var options = new MergeOptions
         {
-            Trim = ScalarOf("trim"), Density = ScalarOf("density"), Lambda = ScalarOf("lambda"), Drop = ScalarOf("drop"),
-            Alpha = ScalarOf("alpha"), Beta = ScalarOf("beta"), T = ScalarOf("t"), Gamma = ScalarOf("gamma"), Epsilon = ScalarOf("epsilon"),
-            TrimScope = Text("trim-scope") is { } scope ? ParseTrimScope(scope) : TrimScope.Model,
-            Seed = fields.TryGetValue("seed", out var seed) ? Integer(path, seed.Node, "seed") : 0,
-            Weights = fields.TryGetValue("weights", out var w) ? Items(path, w.Node, "weights").Select(x => Number(path, x, "weights")).ToList() : null,
-            ModelWeights = modelWeights,
+            Values = values, PerTensor = perTensor, ModelWeights = modelWeights,
             AllowMissing = fields.TryGetValue("allow-missing", out var allow) && Boolean(path, allow.Node, "allow-missing"),
-            PerTensor = perTensor,
         };
+        declaration.Check(options);
         var output = new MergeOutput(Resolve(Required("out")))
         {
             ShardSize = Text("out-shard-size") is { } size ? ByteSize.Parse(size, "out-shard-size") : null,
@@ -85,13 +84,6 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
         };
         return new MergeConfig(method, Text("base") is { } b ? Resolve(b) : null, models, output, options);
     }
-
-    public static TrimScope ParseTrimScope(string text) => text switch
-    {
-        "model" => TrimScope.Model,
-        "tensor" => TrimScope.Tensor,
-        _ => throw new ArgumentException($"--trim-scope must be 'model' or 'tensor', got '{text}'"),
-    };
 
     static YamlMappingNode Load(string path)
     {
@@ -184,10 +176,6 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
     static double Number(string path, YamlNode node, string key) =>
         double.TryParse(Scalar(path, node, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value
             : throw Error(path, node, $"'{key}' must be a number, got '{Scalar(path, node, key)}'");
-
-    static long Integer(string path, YamlNode node, string key) =>
-        long.TryParse(Scalar(path, node, key), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value
-            : throw Error(path, node, $"'{key}' must be an integer, got '{Scalar(path, node, key)}'");
 
     static bool Boolean(string path, YamlNode node, string key) => Scalar(path, node, key) switch
     {

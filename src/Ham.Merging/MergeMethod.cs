@@ -1,4 +1,5 @@
 using Ham.Merging.Methods;
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging;
@@ -22,9 +23,6 @@ public abstract class MergeMethod
     /// <summary>The merged tensor, in the compute dtype; the caller's scope owns it.</summary>
     public abstract Tensor Merge(MergeInputs inputs, string name);
 
-    /// <summary>The parameters the method reads (a config that sets another is an error); per-tensor where the parameter allows.</summary>
-    public virtual IReadOnlyList<string> Parameters => [];
-
     /// <summary>The options <see cref="Create"/> made the method with: their per-tensor rules are checked against the model's names.</summary>
     internal MergeOptions? Configured { get; private set; }
 
@@ -34,35 +32,40 @@ public abstract class MergeMethod
     /// <summary>The options this method used, for the output's metadata.</summary>
     public abstract IReadOnlyDictionary<string, string> Settings { get; }
 
-    public static IReadOnlyList<string> Names { get; } =
-        ["average", "task-arithmetic", "ties", "dare-ta", "dare-ties", "rhm", "score", "tsv", "iso-c", "wise-ft", "bn-stats", "trajectory",
-         "slerp", "model-stock", "breadcrumbs", "della"];
+    /// <summary>Every method with the parameters it declares, in the order `ham merge --method` lists them.</summary>
+    public static IReadOnlyList<MethodDeclaration> Declarations { get; } =
+    [
+        new("average", [SharedParameters.Weights], o => new Average(o)),
+        new("task-arithmetic", TaskArithmetic.Declared(dare: false), o => new TaskArithmetic(o, dare: false)),
+        new("ties", Ties.Declared(dare: false), o => new Ties(o, dare: false)),
+        new("dare-ta", TaskArithmetic.Declared(dare: true), o => new TaskArithmetic(o, dare: true)),
+        new("dare-ties", Ties.Declared(dare: true), o => new Ties(o, dare: true)),
+        new("rhm", RedundancyAwareMerge.Declared, o => new RedundancyAwareMerge(o)),
+        new("score", [SharedParameters.UpdateScale], o => new SubspaceAwareMerge(o)),
+        new("tsv", [SharedParameters.UpdateScale], o => new TaskSingularVectors(o)),
+        new("iso-c", [SharedParameters.UpdateScale], o => new IsotropicMerge(o)),
+        new("wise-ft", [WiseFt.AlphaParameter], o => new WiseFt(o)),
+        new("bn-stats", [], _ => new BatchNormStatisticsMerge()),
+        new("trajectory", [TrajectoryAverage.BetaParameter], o => new TrajectoryAverage(o)),
+        new("slerp", [Slerp.TParameter], o => new Slerp(o)),
+        new("model-stock", [], _ => new ModelStock()),
+        new("breadcrumbs", Breadcrumbs.Declared, o => new Breadcrumbs(o)),
+        new("della", Della.Declared, o => new Della(o)),
+    ];
 
+    public static IReadOnlyList<string> Names { get; } = Declarations.Select(d => d.Name).ToList();
+
+    /// <summary>The declaration of method <paramref name="name"/>.</summary>
+    public static MethodDeclaration Declaration(string name) => Declarations.FirstOrDefault(d => d.Name == name)
+        ?? throw new ArgumentException($"unknown merge method '{name}'; the methods are {string.Join(", ", Names)}");
+
+    /// <summary>Method <paramref name="name"/> with <paramref name="options"/>, checked against its declaration first.</summary>
     public static MergeMethod Create(string name, MergeOptions options)
     {
-        var method = New(name, options);
+        var declaration = Declaration(name);
+        declaration.Check(options);
+        var method = (declaration.Create ?? throw new ArgumentException($"{name} is made from data, not by MergeMethod.Create"))(options);
         method.Configured = options;
         return method;
     }
-
-    static MergeMethod New(string name, MergeOptions options) => name switch
-    {
-        "average" => new Average(options),
-        "task-arithmetic" => new TaskArithmetic(options, dare: false),
-        "dare-ta" => new TaskArithmetic(options, dare: true),
-        "ties" => new Ties(options, dare: false),
-        "dare-ties" => new Ties(options, dare: true),
-        "rhm" => new RedundancyAwareMerge(options),
-        "score" => new SubspaceAwareMerge(options),
-        "tsv" => new TaskSingularVectors(options),
-        "iso-c" => new IsotropicMerge(options),
-        "wise-ft" => new WiseFt(options),
-        "bn-stats" => new BatchNormStatisticsMerge(),
-        "trajectory" => new TrajectoryAverage(options),
-        "slerp" => new Slerp(options),
-        "model-stock" => new ModelStock(),
-        "breadcrumbs" => new Breadcrumbs(options),
-        "della" => new Della(options),
-        _ => throw new ArgumentException($"unknown merge method '{name}'; the methods are {string.Join(", ", Names)}"),
-    };
 }

@@ -21,17 +21,21 @@ internal sealed unsafe class TaskVectors<T> : IDisposable where T : unmanaged, I
     /// <summary>Per thread: v_0 .. v_{N-1}, then theta0, then room for one theta_i, ChunkLength entries each.</summary>
     [ThreadStatic] static T[]? t_buffer;
 
+    /// <summary>Per thread: one chunk of bfloat16 values on their way to float32.</summary>
+    [ThreadStatic] static ushort[]? t_bfloat16;
+
     readonly string _name;
     readonly Operand _theta0;
     readonly Operand[] _operands;
     readonly bool _operandsAreDeltas;
     readonly List<Tensor> _owned = [];
 
-    /// <summary>Where one input's values come from: its source, or a converted copy.</summary>
-    readonly struct Operand(StateSource? source, T* copy)
+    /// <summary>Where one input's values come from: its source (as stored, or bfloat16 widened chunk by chunk), or a converted copy.</summary>
+    readonly struct Operand(StateSource? source, T* copy, bool widensBFloat16 = false)
     {
         public StateSource? Source { get; } = source;
         public T* Copy { get; } = copy;
+        public bool WidensBFloat16 { get; } = widensBFloat16;
     }
 
     TaskVectors(MergeInputs inputs, string name, Func<int, string, Tensor>? deltaOf)
@@ -82,8 +86,29 @@ internal sealed unsafe class TaskVectors<T> : IDisposable where T : unmanaged, I
 
     void Fill(Operand from, long start, Span<T> into)
     {
-        if (from.Source is { } source) source.CopyValues(_name, start * sizeof(T), MemoryMarshal.AsBytes(into));
+        if (from.Source is { } source && from.WidensBFloat16) WidenBFloat16(source, start, into);
+        else if (from.Source is { } stored) stored.CopyValues(_name, start * sizeof(T), MemoryMarshal.AsBytes(into));
         else new ReadOnlySpan<T>(from.Copy + start, into.Length).CopyTo(into);
+    }
+
+    /// <summary>
+    /// Entries [start, start + into.Length) of a bfloat16 tensor as float32: a bfloat16 is the high
+    /// half of a float32, so widening is a 16-bit shift, exact, the bits libtorch's conversion
+    /// gives, without converting the whole tensor first.
+    /// </summary>
+    void WidenBFloat16(StateSource source, long start, Span<T> into)
+    {
+        var raw = (t_bfloat16 is { } b && b.Length >= into.Length ? b : t_bfloat16 = new ushort[ChunkLength]).AsSpan(0, into.Length);
+        source.CopyValues(_name, start * sizeof(ushort), MemoryMarshal.AsBytes(raw));
+        var bits = MemoryMarshal.Cast<T, uint>(into);
+        int j = 0;
+        for (; j <= raw.Length - Vector<ushort>.Count; j += Vector<ushort>.Count)
+        {
+            Vector.Widen(new Vector<ushort>(raw[j..]), out var low, out var high);
+            (low << 16).CopyTo(bits[j..]);
+            (high << 16).CopyTo(bits[(j + Vector<uint>.Count)..]);
+        }
+        for (; j < raw.Length; j++) bits[j] = (uint)raw[j] << 16;
     }
 
     /// <summary>difference = a - b, entry by entry, a vector at a time.</summary>
@@ -95,9 +120,11 @@ internal sealed unsafe class TaskVectors<T> : IDisposable where T : unmanaged, I
         for (; j < a.Length; j++) difference[j] = a[j] - b[j];
     }
 
-    /// <summary>The source itself when it holds the values in the compute dtype, else a copy of <paramref name="read"/>().</summary>
+    /// <summary>The source itself when it holds the values in the compute dtype (or as bfloat16 for float32), else a copy of <paramref name="read"/>().</summary>
     Operand FromSourceOr(StateSource source, DType dtype, Func<Tensor> read) =>
-        source.HoldsAs(_name, dtype) ? new Operand(source, null) : new Operand(null, Own(read()));
+        source.HoldsAs(_name, dtype) ? new Operand(source, null)
+        : typeof(T) == typeof(float) && source.HoldsAs(_name, DType.BFloat16) ? new Operand(source, null, widensBFloat16: true)
+        : new Operand(null, Own(read()));
 
     T* Own(Tensor tensor)
     {

@@ -16,7 +16,9 @@ public sealed record TensorSetting(IReadOnlyList<TensorRule> Rules)
 {
     public static TensorSetting Constant(double value, string where) => new([new TensorRule(null, value, where)]);
 
-    public double? ValueFor(string tensor) => Rules.FirstOrDefault(r => r.Filter is null || tensor.Contains(r.Filter, StringComparison.Ordinal))?.Value;
+    public TensorRule? RuleFor(string tensor) => Rules.FirstOrDefault(r => r.Filter is null || tensor.Contains(r.Filter, StringComparison.Ordinal));
+
+    public double? ValueFor(string tensor) => RuleFor(tensor)?.Value;
 
     /// <summary>The rules as metadata text: "filter=value; ...; value".</summary>
     public override string ToString() => string.Join("; ", Rules.Select(r => r.Filter is null ? r.Value.ToString("R") : $"{r.Filter}={r.Value:R}"));

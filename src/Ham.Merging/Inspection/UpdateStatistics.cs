@@ -70,8 +70,8 @@ public sealed class UpdateStatistics
     /// <summary>Statistics of a merge's inputs (a base is required) at RHM trim <paramref name="trim"/> and TIES density <paramref name="density"/>.</summary>
     public static UpdateStatistics Of(MergeInputs inputs, double trim = 0.2, double density = 0.2, Action<int, int>? progress = null)
     {
-        MergeOptions.InRange(trim, 0, 1, "--trim");
-        MergeOptions.InRange(density, 0, 1, "--density");
+        if (!(trim >= 0 && trim <= 1)) throw new ArgumentException($"--trim must be in [0, 1], got {trim}");
+        if (!(density >= 0 && density <= 1)) throw new ArgumentException($"--density must be in [0, 1], got {density}");
         inputs.RequireBase("inspect");
         var names = inputs.FloatNames.Where(n => !inputs.Unchanged(n)).ToList();
         var trimThresholds = MagnitudeThresholds.Select(inputs, names, RedundancyAwareMerge.RankOf(trim), leaveOutUnchanged: true);

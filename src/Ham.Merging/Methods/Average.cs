@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -10,17 +11,15 @@ sealed class Average(MergeOptions options) : MergeMethod
 {
     public override string Name => "average";
 
-    public override IReadOnlyList<string> Parameters => ["weights"];
-
     public override IReadOnlyDictionary<string, string> Settings => WeightSettings(options);
 
     /// <summary>Checks the weights of every tensor (per-model weights may differ per tensor).</summary>
     public override void Prepare(MergeInputs inputs)
     {
-        foreach (string name in inputs.FloatNames) CheckWeights(options.For(name).Weights, inputs.Models.Count, name);
+        foreach (string name in inputs.FloatNames) CheckWeights(SharedParameters.Weights.Of(options.For(name)), inputs.Models.Count, name);
     }
 
-    public override Tensor Merge(MergeInputs inputs, string name) => WeightedSum(inputs.ReadModels(name), Normalized(options.For(name).Weights, inputs.Models.Count));
+    public override Tensor Merge(MergeInputs inputs, string name) => WeightedSum(inputs.ReadModels(name), Normalized(SharedParameters.Weights.Of(options.For(name)), inputs.Models.Count));
 
     internal static void CheckWeights(IReadOnlyList<double>? w, int models, string tensor)
     {
@@ -31,7 +30,7 @@ sealed class Average(MergeOptions options) : MergeMethod
     /// <summary>The weights for metadata: the list, or each model's per-tensor rules.</summary>
     internal static Dictionary<string, string> WeightSettings(MergeOptions options) =>
         options.ModelWeights is { } rules ? new() { ["weights"] = string.Join(" | ", rules) }
-        : options.Weights is { } w ? new() { ["weights"] = string.Join(",", w) }
+        : SharedParameters.Weights.Of(options) is { } w ? new() { ["weights"] = string.Join(",", w) }
         : new();
 
     internal static double[] Normalized(IReadOnlyList<double>? weights, int count)

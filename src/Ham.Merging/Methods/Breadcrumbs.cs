@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -15,23 +16,27 @@ sealed class Breadcrumbs(MergeOptions options) : MergeMethod
 {
     public override string Name => "breadcrumbs";
 
-    public override IReadOnlyList<string> Parameters => ["density", "gamma", "lambda", "weights"];
+    static readonly NumberParameter DensityParameter = new("density", 0.1, 0, 1, "fraction of update entries kept");
+
+    static readonly NumberParameter GammaParameter = new("gamma", 0.01, 0, 1, "fraction of the largest update magnitudes dropped per tensor");
+
+    internal static readonly IReadOnlyList<MergeParameter> Declared = [DensityParameter, GammaParameter, SharedParameters.Lambda, SharedParameters.Weights];
 
     public override IReadOnlyDictionary<string, string> Settings
     {
         get
         {
             var settings = Average.WeightSettings(options);
-            settings["density"] = options.Describe("density", Density(options));
-            settings["gamma"] = options.Describe("gamma", Gamma(options));
-            settings["lambda"] = options.Describe("lambda", options.Lambda ?? 1);
+            settings["density"] = DensityParameter.Describe(options, Density(options));
+            settings["gamma"] = GammaParameter.Describe(options, Gamma(options));
+            settings["lambda"] = SharedParameters.Lambda.Describe(options, SharedParameters.Lambda.Of(options));
             return settings;
         }
     }
 
-    static double Density(MergeOptions o) => MergeOptions.InRange(o.Density ?? 0.1, 0, 1, "--density");
+    static double Density(MergeOptions o) => DensityParameter.Of(o);
 
-    static double Gamma(MergeOptions o) => MergeOptions.InRange(o.Gamma ?? 0.01, 0, 1, "--gamma");
+    static double Gamma(MergeOptions o) => GammaParameter.Of(o);
 
     public override void Prepare(MergeInputs inputs)
     {
@@ -41,7 +46,8 @@ sealed class Breadcrumbs(MergeOptions options) : MergeMethod
             var tensor = options.For(name);
             Density(tensor); // checks each tensor's values
             Gamma(tensor);
-            if (tensor.Weights is { } w && w.Count != inputs.Models.Count)
+            SharedParameters.Lambda.Of(tensor);
+            if (SharedParameters.Weights.Of(tensor) is { } w && w.Count != inputs.Models.Count)
                 throw new ArgumentException($"--weights: expected {inputs.Models.Count} weights, got [{string.Join(", ", w)}] (for '{name}')");
         }
     }
@@ -50,15 +56,16 @@ sealed class Breadcrumbs(MergeOptions options) : MergeMethod
     {
         var tensor = options.For(name);
         double density = Density(tensor), gamma = Gamma(tensor);
+        var weights = SharedParameters.Weights.Of(tensor);
         var deltas = inputs.ReadDeltas(name);
         Tensor? sum = null;
         for (int i = 0; i < deltas.Length; i++)
         {
             var kept = deltas[i] * Mask(deltas[i], density, gamma);
-            if (tensor.Weights is { } w) kept = kept * w[i];
+            if (weights is { } w) kept = kept * w[i];
             sum = sum is null ? kept : sum + kept;
         }
-        return inputs.ReadBase(name) + sum! * (tensor.Lambda ?? 1);
+        return inputs.ReadBase(name) + sum! * SharedParameters.Lambda.Of(tensor);
     }
 
     /// <summary>1 at the kept ranks of |v|, 0 elsewhere, in v's shape and dtype.</summary>

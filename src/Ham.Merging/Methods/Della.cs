@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -20,18 +21,24 @@ sealed class Della(MergeOptions options) : MergeMethod
 {
     public override string Name => "della";
 
-    public override IReadOnlyList<string> Parameters => ["density", "epsilon", "lambda", "seed"];
+    static readonly NumberParameter DensityParameter = new("density", 0.7, 0, 1, "fraction of update entries kept");
+
+    static readonly NumberParameter EpsilonParameter = new("epsilon", 0.1, 0, 1, "keep probabilities span density +- epsilon by magnitude rank");
+
+    internal static readonly IReadOnlyList<MergeParameter> Declared = [DensityParameter, EpsilonParameter, SharedParameters.Lambda, SharedParameters.Seed];
+
+    readonly long _seed = SharedParameters.Seed.Of(options);
 
     public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        ["density"] = options.Describe("density", options.Density ?? 0.7), ["epsilon"] = options.Describe("epsilon", options.Epsilon ?? 0.1),
-        ["lambda"] = options.Describe("lambda", options.Lambda ?? 1), ["seed"] = options.Seed.ToString(),
+        ["density"] = DensityParameter.Describe(options, DensityParameter.Of(options)), ["epsilon"] = EpsilonParameter.Describe(options, EpsilonParameter.Of(options)),
+        ["lambda"] = SharedParameters.Lambda.Describe(options, SharedParameters.Lambda.Of(options)), ["seed"] = _seed.ToString(),
     };
 
     /// <summary>density and epsilon of a tensor, checked so that every keep probability lies in (0, 1].</summary>
     static (double Density, double Epsilon) Rates(MergeOptions o)
     {
-        double density = MergeOptions.InRange(o.Density ?? 0.7, 0, 1, "--density"), epsilon = o.Epsilon ?? 0.1;
+        double density = DensityParameter.Of(o), epsilon = EpsilonParameter.Of(o);
         if (!(epsilon >= 0 && density - epsilon > 0 && density + epsilon <= 1))
             throw new ArgumentException($"--epsilon must keep density - epsilon > 0 and density + epsilon <= 1, got density {density}, epsilon {epsilon}");
         return (density, epsilon);
@@ -48,7 +55,7 @@ sealed class Della(MergeOptions options) : MergeMethod
         var tensor = options.For(name);
         var (density, epsilon) = Rates(tensor);
         var deltas = inputs.ReadDeltas(name);
-        var pruned = deltas.Select((v, i) => MagPrune(v, density, epsilon, Generator.DeriveSeed([options.Seed, i, .. name.Select(c => (long)c)]))).ToArray();
+        var pruned = deltas.Select((v, i) => MagPrune(v, density, epsilon, Generator.DeriveSeed([_seed, i, .. name.Select(c => (long)c)]))).ToArray();
         var elected = pruned.Skip(1).Aggregate(pruned[0], (sum, v) => sum + v).Sign();
         Tensor? agreeing = null, count = null;
         foreach (var v in pruned)
@@ -57,7 +64,7 @@ sealed class Della(MergeOptions options) : MergeMethod
             agreeing = agreeing is null ? v * agrees : agreeing + v * agrees;
             count = count is null ? agrees : count + agrees;
         }
-        return inputs.ReadBase(name) + agreeing! / count!.Clamp(min: 1) * (tensor.Lambda ?? 1);
+        return inputs.ReadBase(name) + agreeing! / count!.Clamp(min: 1) * SharedParameters.Lambda.Of(tensor);
     }
 
     /// <summary>Step 1 for one task vector: the rank-dependent keep, rescaled by 1 / p.</summary>

@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -12,9 +13,7 @@ sealed class IsotropicMerge(MergeOptions options) : MergeMethod
 {
     public override string Name => "iso-c";
 
-    public override IReadOnlyList<string> Parameters => ["alpha"];
-
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = options.Describe("alpha", options.Alpha ?? 1.0) };
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = SharedParameters.UpdateScale.Describe(options, SharedParameters.UpdateScale.Of(options)) };
 
     public override void Prepare(MergeInputs inputs) => inputs.RequireBase(Name);
 
@@ -24,6 +23,6 @@ sealed class IsotropicMerge(MergeOptions options) : MergeMethod
         var deltas = inputs.ReadDeltas(name);
         var sum = Average.WeightedSum(deltas, Enumerable.Repeat(1.0, deltas.Length).ToArray());
         var (u, s, vh) = Linalg.Svd(sum);
-        return inputs.ReadBase(name) + Functional.MatMul(u, vh) * (s.Mean().Item() * (options.For(name).Alpha ?? 1.0));
+        return inputs.ReadBase(name) + Functional.MatMul(u, vh) * (s.Mean().Item() * SharedParameters.UpdateScale.Of(options.For(name)));
     }
 }

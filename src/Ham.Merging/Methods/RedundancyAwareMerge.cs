@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -13,19 +14,22 @@ namespace Ham.Merging.Methods;
 /// </summary>
 public sealed class RedundancyAwareMerge(MergeOptions options) : MergeMethod
 {
+    static readonly NumberParameter TrimParameter = new("trim", 0.2, 0, 1, "fraction of update entries dropped by magnitude");
+
+    internal static readonly IReadOnlyList<MergeParameter> Declared = [TrimParameter, SharedParameters.TrimScope];
+
     readonly double _trim = Trim(options);
+    readonly TrimScope _scope = SharedParameters.TrimScope.Of(options);
     readonly Dictionary<double, float?[]> _thresholds = [];
 
     public override string Name => "rhm";
 
-    public override IReadOnlyList<string> Parameters => ["trim", "trim-scope"];
-
     public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        ["trim"] = options.Describe("trim", _trim), ["trim_scope"] = options.TrimScope.ToString().ToLowerInvariant(),
+        ["trim"] = TrimParameter.Describe(options, _trim), ["trim_scope"] = _scope.ToString().ToLowerInvariant(),
     };
 
-    static double Trim(MergeOptions o) => MergeOptions.InRange(o.Trim ?? 0.2, 0, 1, "--trim");
+    static double Trim(MergeOptions o) => TrimParameter.Of(o);
 
     internal static Func<long, long> RankOf(double trim) => n => (long)(n * trim);
 
@@ -34,7 +38,7 @@ public sealed class RedundancyAwareMerge(MergeOptions options) : MergeMethod
     {
         inputs.RequireBase(Name);
         var groups = inputs.FloatNames.GroupBy(n => Trim(options.For(n))).ToList(); // checks every tensor's trim too
-        if (options.TrimScope == TrimScope.Tensor) return;
+        if (_scope == TrimScope.Tensor) return;
         foreach (var group in groups)
             _thresholds[group.Key] = MagnitudeThresholds.Select(inputs, group.ToList(), RankOf(group.Key), leaveOutUnchanged: true);
     }
@@ -42,7 +46,7 @@ public sealed class RedundancyAwareMerge(MergeOptions options) : MergeMethod
     public override Tensor Merge(MergeInputs inputs, string name)
     {
         double trim = Trim(options.For(name));
-        var thresholds = options.TrimScope == TrimScope.Tensor
+        var thresholds = _scope == TrimScope.Tensor
             ? MagnitudeThresholds.Select(inputs, [name], RankOf(trim), leaveOutUnchanged: false)
             : _thresholds[trim];
         var cuts = MagnitudeCut.Of(thresholds, keepEqual: false);

@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -17,13 +18,13 @@ sealed class Slerp(MergeOptions options) : MergeMethod
 
     public override string Name => "slerp";
 
-    public override IReadOnlyList<string> Parameters => ["t"];
+    internal static readonly NumberParameter TParameter = new("t", 0.5, 0, 1, "position between the two models");
 
     public override (int Min, int Max) ModelCount => (2, 2);
 
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["t"] = options.Describe("t", T(options)) };
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["t"] = TParameter.Describe(options, T(options)) };
 
-    static double T(MergeOptions o) => MergeOptions.InRange(o.T ?? 0.5, 0, 1, "--t");
+    static double T(MergeOptions o) => TParameter.Of(o);
 
     public override void Prepare(MergeInputs inputs)
     {

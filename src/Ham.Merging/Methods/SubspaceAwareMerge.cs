@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -15,9 +16,7 @@ sealed class SubspaceAwareMerge(MergeOptions options) : MergeMethod
 {
     public override string Name => "score";
 
-    public override IReadOnlyList<string> Parameters => ["alpha"];
-
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = options.Describe("alpha", options.Alpha ?? 1.0) };
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = SharedParameters.UpdateScale.Describe(options, SharedParameters.UpdateScale.Of(options)) };
 
     public override void Prepare(MergeInputs inputs) => inputs.RequireBase(Name);
 
@@ -39,6 +38,6 @@ sealed class SubspaceAwareMerge(MergeOptions options) : MergeMethod
             var trimmed = diagonal + offDiagonal * keep;
             coreSum = coreSum is null ? trimmed : coreSum + trimmed;
         }
-        return inputs.ReadBase(name) + Functional.MatMul(Functional.MatMul(u, coreSum!), vh) * (options.For(name).Alpha ?? 1.0);
+        return inputs.ReadBase(name) + Functional.MatMul(Functional.MatMul(u, coreSum!), vh) * SharedParameters.UpdateScale.Of(options.For(name));
     }
 }

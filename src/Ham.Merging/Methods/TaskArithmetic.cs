@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -10,25 +11,30 @@ namespace Ham.Merging.Methods;
 /// </summary>
 sealed class TaskArithmetic(MergeOptions options, bool dare) : MergeMethod
 {
+    static readonly NumberParameter LambdaParameter =
+        new("lambda", null, double.NegativeInfinity, double.PositiveInfinity, SharedParameters.Lambda.Help, Computed: "1/N");
+
+    internal static IReadOnlyList<MergeParameter> Declared(bool dare) =>
+        dare ? [LambdaParameter, SharedParameters.Weights, SharedParameters.Drop, SharedParameters.Seed] : [LambdaParameter, SharedParameters.Weights];
+
     readonly double _drop = Drop(options, dare);
+    readonly long _seed = SharedParameters.Seed.Of(options);
     double _defaultLambda = double.NaN;
 
     public override string Name => dare ? "dare-ta" : "task-arithmetic";
-
-    public override IReadOnlyList<string> Parameters => dare ? ["lambda", "weights", "drop", "seed"] : ["lambda", "weights"];
 
     public override IReadOnlyDictionary<string, string> Settings
     {
         get
         {
             var settings = Average.WeightSettings(options);
-            settings["lambda"] = options.Describe("lambda", options.Lambda ?? _defaultLambda);
-            if (dare) { settings["drop"] = options.Describe("drop", _drop); settings["seed"] = options.Seed.ToString(); }
+            settings["lambda"] = LambdaParameter.Describe(options, LambdaParameter.GivenValue(options) ?? _defaultLambda);
+            if (dare) { settings["drop"] = SharedParameters.Drop.Describe(options, _drop); settings["seed"] = _seed.ToString(); }
             return settings;
         }
     }
 
-    static double Drop(MergeOptions o, bool dare) => dare ? MergeOptions.InRange(o.Drop ?? 0.9, 0, 0.999999, "--drop") : 0;
+    static double Drop(MergeOptions o, bool dare) => dare ? SharedParameters.Drop.Of(o) : 0;
 
     public override void Prepare(MergeInputs inputs)
     {
@@ -38,7 +44,8 @@ sealed class TaskArithmetic(MergeOptions options, bool dare) : MergeMethod
         {
             var tensor = options.For(name);
             Drop(tensor, dare);
-            if (tensor.Weights is { } w && w.Count != inputs.Models.Count)
+            LambdaParameter.GivenValue(tensor);
+            if (SharedParameters.Weights.Of(tensor) is { } w && w.Count != inputs.Models.Count)
                 throw new ArgumentException($"--weights: expected {inputs.Models.Count} weights, got [{string.Join(", ", w)}] (for '{name}')");
         }
     }
@@ -47,10 +54,11 @@ sealed class TaskArithmetic(MergeOptions options, bool dare) : MergeMethod
     {
         var tensor = options.For(name);
         double drop = Drop(tensor, dare);
+        var weights = SharedParameters.Weights.Of(tensor);
         var deltas = inputs.ReadDeltas(name);
-        Tensor Term(int i) => DareDrop.Apply(deltas[i], drop, options.Seed, i, name) is var v && tensor.Weights is { } w ? v * w[i] : v;
+        Tensor Term(int i) => DareDrop.Apply(deltas[i], drop, _seed, i, name) is var v && weights is { } w ? v * w[i] : v;
         var sum = Term(0);
         for (int i = 1; i < deltas.Length; i++) sum = sum + Term(i);
-        return inputs.ReadBase(name) + sum * (tensor.Lambda ?? _defaultLambda);
+        return inputs.ReadBase(name) + sum * (LambdaParameter.GivenValue(tensor) ?? _defaultLambda);
     }
 }

@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -13,9 +14,7 @@ sealed class TaskSingularVectors(MergeOptions options) : MergeMethod
 {
     public override string Name => "tsv";
 
-    public override IReadOnlyList<string> Parameters => ["alpha"];
-
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = options.Describe("alpha", options.Alpha ?? 1.0) };
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = SharedParameters.UpdateScale.Describe(options, SharedParameters.UpdateScale.Of(options)) };
 
     public override void Prepare(MergeInputs inputs) => inputs.RequireBase(Name);
 
@@ -24,6 +23,6 @@ sealed class TaskSingularVectors(MergeOptions options) : MergeMethod
         if (!Subspaces.IsMatrix(inputs, name)) return Average.WeightedSum(inputs.ReadModels(name), Average.Normalized(null, inputs.Models.Count));
         var (uCat, sCat, vhCat) = Subspaces.LeadingConcatenated(inputs.ReadDeltas(name));
         var update = Functional.MatMul(Subspaces.Polar(uCat) * sCat, Subspaces.Polar(vhCat));
-        return inputs.ReadBase(name) + update * (options.For(name).Alpha ?? 1.0);
+        return inputs.ReadBase(name) + update * SharedParameters.UpdateScale.Of(options.For(name));
     }
 }

@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -17,13 +18,19 @@ namespace Ham.Merging.Methods;
 /// </summary>
 sealed class Ties(MergeOptions options, bool dare) : MergeMethod
 {
+    static readonly NumberParameter DensityParameter = new("density", 0.2, 0, 1, "fraction of update entries kept");
+
+    internal static IReadOnlyList<MergeParameter> Declared(bool dare) =>
+        dare ? [DensityParameter, SharedParameters.Lambda, SharedParameters.TrimScope, SharedParameters.Drop, SharedParameters.Seed]
+            : [DensityParameter, SharedParameters.Lambda, SharedParameters.TrimScope];
+
     readonly double _density = Density(options);
     readonly double _drop = Drop(options, dare);
+    readonly TrimScope _scope = SharedParameters.TrimScope.Of(options);
+    readonly long _seed = SharedParameters.Seed.Of(options);
     readonly Dictionary<(double Density, double Drop), (float?[] Thresholds, double MajoritySign)> _groups = [];
 
     public override string Name => dare ? "dare-ties" : "ties";
-
-    public override IReadOnlyList<string> Parameters => dare ? ["density", "lambda", "trim-scope", "drop", "seed"] : ["density", "lambda", "trim-scope"];
 
     public override IReadOnlyDictionary<string, string> Settings
     {
@@ -31,17 +38,17 @@ sealed class Ties(MergeOptions options, bool dare) : MergeMethod
         {
             var settings = new Dictionary<string, string>
             {
-                ["density"] = options.Describe("density", _density), ["lambda"] = options.Describe("lambda", options.Lambda ?? 1.0),
-                ["trim_scope"] = options.TrimScope.ToString().ToLowerInvariant(),
+                ["density"] = DensityParameter.Describe(options, _density), ["lambda"] = SharedParameters.Lambda.Describe(options, SharedParameters.Lambda.Of(options)),
+                ["trim_scope"] = _scope.ToString().ToLowerInvariant(),
             };
-            if (dare) { settings["drop"] = options.Describe("drop", _drop); settings["seed"] = options.Seed.ToString(); }
+            if (dare) { settings["drop"] = SharedParameters.Drop.Describe(options, _drop); settings["seed"] = _seed.ToString(); }
             return settings;
         }
     }
 
-    static double Density(MergeOptions o) => MergeOptions.InRange(o.Density ?? 0.2, 0, 1, "--density");
+    static double Density(MergeOptions o) => DensityParameter.Of(o);
 
-    static double Drop(MergeOptions o, bool dare) => dare ? MergeOptions.InRange(o.Drop ?? 0.9, 0, 0.999999, "--drop") : 0;
+    static double Drop(MergeOptions o, bool dare) => dare ? SharedParameters.Drop.Of(o) : 0;
 
     /// <summary>The (density, drop) of tensor <paramref name="name"/>: tensors that share them are trimmed and elected together.</summary>
     (double Density, double Drop) GroupOf(string name)
@@ -55,7 +62,7 @@ sealed class Ties(MergeOptions options, bool dare) : MergeMethod
 
     /// <summary>The task vectors TIES trims: DARE-dropped for dare-ties, else theta_i - theta0 (null).</summary>
     Func<int, string, Tensor>? DeltaOf(MergeInputs inputs) =>
-        dare ? (i, name) => DareDrop.Apply(inputs.ReadDelta(i, name), GroupOf(name).Drop, options.Seed, i, name) : null;
+        dare ? (i, name) => DareDrop.Apply(inputs.ReadDelta(i, name), GroupOf(name).Drop, _seed, i, name) : null;
 
     /// <summary>
     /// Model scope: thresholds and the majority sign over all changed tensors, or, with
@@ -66,7 +73,7 @@ sealed class Ties(MergeOptions options, bool dare) : MergeMethod
     {
         inputs.RequireBase(Name);
         var groups = inputs.FloatNames.GroupBy(GroupOf).ToList(); // checks every tensor's density and drop too
-        if (options.TrimScope == TrimScope.Tensor) return;
+        if (_scope == TrimScope.Tensor) return;
         foreach (var group in groups)
         {
             var thresholds = MagnitudeThresholds.Select(inputs, group.ToList(), RankOf(group.Key.Density), leaveOutUnchanged: true, DeltaOf(inputs));
@@ -79,12 +86,12 @@ sealed class Ties(MergeOptions options, bool dare) : MergeMethod
     {
         var deltaOf = DeltaOf(inputs);
         var key = GroupOf(name);
-        double lambda = options.For(name).Lambda ?? 1.0;
-        var (thresholds, majority) = options.TrimScope == TrimScope.Tensor
+        double lambda = SharedParameters.Lambda.Of(options.For(name));
+        var (thresholds, majority) = _scope == TrimScope.Tensor
             ? (MagnitudeThresholds.Select(inputs, [name], RankOf(key.Density), leaveOutUnchanged: false, deltaOf), double.NaN)
             : _groups[key];
         var cuts = MagnitudeCut.Of(thresholds, keepEqual: true);
-        if (options.TrimScope == TrimScope.Tensor) majority = ElectedSigns.Majority(inputs, [name], cuts, deltaOf);
+        if (_scope == TrimScope.Tensor) majority = ElectedSigns.Majority(inputs, [name], cuts, deltaOf);
         return TaskVectorPass.Produce(inputs, name, output => new DisjointMean(cuts, majority, lambda, output), deltaOf);
     }
 }

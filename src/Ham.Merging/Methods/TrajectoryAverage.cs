@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -14,9 +15,9 @@ sealed class TrajectoryAverage(MergeOptions options) : MergeMethod
 
     public override string Name => "trajectory";
 
-    public override IReadOnlyList<string> Parameters => ["beta"];
+    internal static readonly NumberParameter BetaParameter = new("beta", 0.5, 0, double.PositiveInfinity, "Beta(beta, beta) weights along the run");
 
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["beta"] = options.Describe("beta", options.Beta ?? 0.5) };
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["beta"] = BetaParameter.Describe(options, BetaParameter.Of(options)) };
 
     public override (int Min, int Max) ModelCount => (2, int.MaxValue);
 
@@ -24,9 +25,9 @@ sealed class TrajectoryAverage(MergeOptions options) : MergeMethod
     public override void Prepare(MergeInputs inputs)
     {
         int last = inputs.Models.Count - 1;
-        foreach (double beta in inputs.FloatNames.Select(n => options.For(n).Beta ?? 0.5).Distinct())
+        foreach (double beta in inputs.FloatNames.Select(n => BetaParameter.Of(options.For(n))).Distinct())
             _weights[beta] = Average.Normalized(Enumerable.Range(0, last + 1).Select(t => BetaWeights.At(t, last, beta)).ToArray(), last + 1);
     }
 
-    public override Tensor Merge(MergeInputs inputs, string name) => Average.WeightedSum(inputs.ReadModels(name), _weights[options.For(name).Beta ?? 0.5]);
+    public override Tensor Merge(MergeInputs inputs, string name) => Average.WeightedSum(inputs.ReadModels(name), _weights[BetaParameter.Of(options.For(name))]);
 }

@@ -1,3 +1,4 @@
+using Ham.Merging.Parameters;
 using Ham.Torch;
 
 namespace Ham.Merging.Methods;
@@ -13,11 +14,11 @@ sealed class WiseFt(MergeOptions options) : MergeMethod
 
     public override string Name => "wise-ft";
 
-    public override IReadOnlyList<string> Parameters => ["alpha"];
+    internal static readonly NumberParameter AlphaParameter = new("alpha", 0.5, 0, 1, "interpolation from the base (0) to the model (1)");
 
-    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = options.Describe("alpha", _alpha) };
+    public override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["alpha"] = AlphaParameter.Describe(options, _alpha) };
 
-    static double Alpha(MergeOptions o) => MergeOptions.InRange(o.Alpha ?? 0.5, 0, 1, "--alpha");
+    static double Alpha(MergeOptions o) => AlphaParameter.Of(o);
 
     public override (int Min, int Max) ModelCount => (1, 1);
 

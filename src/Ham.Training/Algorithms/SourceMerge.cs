@@ -6,9 +6,9 @@ namespace Ham.Training.Algorithms;
 
 /// <summary>
 /// How per-source algorithms combine their models: any `ham merge` method (the `merge`
-/// hyperparameter) with the options it reads: `trim` (rhm's ratio r; layer-level trimming with
-/// `trim_scope` tensor), `density` (ties, dare-ties) and `drop` (dare-*), merged in memory against
-/// theta0 on the CPU (the merge kernels read host memory).
+/// hyperparameter) with those of the options `trim` (rhm's ratio r; layer-level trimming with
+/// `trim_scope` tensor), `density` (ties, dare-ties) and `drop` (dare-*) that it declares, merged
+/// in memory against theta0 on the CPU (the merge kernels read host memory).
 /// When batch norm trains, each source's running statistics describe its own domain's
 /// activations, and a trimmed or sign-elected merge of them is no distribution at all; with
 /// `bn_statistics` mixture (the default) they are replaced by the sources' Gaussian mixture, as
@@ -19,13 +19,17 @@ sealed class SourceMerge(HyperparameterValues hyperparameters, IReadOnlyDictiona
 {
     static readonly string[] StatisticSuffixes = [".running_mean", ".running_var", ".num_batches_tracked"];
 
-    readonly MergeMethod method = MergeMethod.Create(hyperparameters.String("merge"), new MergeOptions
+    readonly MergeMethod method = MergeMethod.Create(hyperparameters.String("merge"), Options(hyperparameters));
+
+    /// <summary>The merge options a run's hyperparameters give, each passed only to a method that declares it.</summary>
+    static MergeOptions Options(HyperparameterValues hyperparameters)
     {
-        Trim = hyperparameters.Double("trim"),
-        Density = hyperparameters.Double("density"),
-        Drop = hyperparameters.Double("drop"),
-        TrimScope = MergeConfig.ParseTrimScope(hyperparameters.String("trim_scope")),
-    });
+        var declaration = MergeMethod.Declaration(hyperparameters.String("merge"));
+        var options = new MergeOptions();
+        foreach (string name in new[] { "trim", "density", "drop" }.Where(n => declaration.Find(n) is not null))
+            options = options.With(name, hyperparameters.Double(name));
+        return declaration.Find("trim-scope") is null ? options : options.With("trim-scope", hyperparameters.String("trim_scope"));
+    }
 
     readonly bool statisticsAsMixture = trainBatchNorm && hyperparameters.String("bn_statistics") == "mixture";
 

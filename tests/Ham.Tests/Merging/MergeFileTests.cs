@@ -42,7 +42,7 @@ public class MergeFileTests : IDisposable
     {
         using var scope = new DisposeScope();
         var (basePath, models) = WriteModels();
-        var options = new MergeOptions { Seed = 3 };
+        var options = new MergeOptions().With("seed", 3).DeclaredBy(name);
         ModelMerger.Merge(MergeMethod.Create(name, options), basePath, models, PathOf("out.safetensors"));
         var inMemory = ModelMerger.Merge(MergeMethod.Create(name, options), SafetensorsFile.Load(basePath),
             models.Select(m => (IReadOnlyDictionary<string, Tensor>)SafetensorsFile.Load(m)).ToList());

@@ -1,3 +1,4 @@
+using Ham.Merging;
 using Ham.Torch;
 
 namespace Ham.Tests.Merging;
@@ -5,6 +6,13 @@ namespace Ham.Tests.Merging;
 /// <summary>Small state dicts for merge tests, as plain arrays so expected values can be computed by hand.</summary>
 static class MergeFixtures
 {
+    /// <summary>Those of the options that <paramref name="method"/> declares (methods refuse the others): one set of options for tests over every method.</summary>
+    public static MergeOptions DeclaredBy(this MergeOptions options, string method)
+    {
+        var declaration = MergeMethod.Declaration(method);
+        return options with { Values = options.Values.Where(v => declaration.Find(v.Key) is not null).ToDictionary() };
+    }
+
     /// <summary>A state dict of float32 tensors "w" (2x3) and "b" (3) plus an int64 counter "steps".</summary>
     public static Dictionary<string, Tensor> State(float[] w, float[] b, long steps = 0) => new()
     {

@@ -22,7 +22,7 @@ public class MergeMethodTests
             W0.Zip(Vw[i], (a, b) => a + b).ToArray(), B0.Zip(Vb[i], (a, b) => a + b).ToArray(), steps: 100 + i)).ToList();
 
     static Dictionary<string, Tensor> Merge(string method, MergeOptions options) =>
-        ModelMerger.Merge(MergeMethod.Create(method, options), Base(), Models());
+        ModelMerger.Merge(MergeMethod.Create(method, options.DeclaredBy(method)), Base(), Models());
 
     static float[] PlusBase(float[] w) => w.Select(x => x + 1).ToArray();
 
@@ -34,7 +34,7 @@ public class MergeMethodTests
         // v1 -> 1 (keeps 3,-1,2,-4 | 1), v2 -> 1 (keeps -2,2,1,1,4 | -1), v3 -> 0.5 (keeps 1,-3,-2,5 | 0.5).
         // Sum of trimmed: [2,-2,0,1,1,5 | 0.5,0,0]; signs sum to 4 > 0, so zeros elect +.
         // Disjoint means: w0 (3,1) 2; w1 (-1,-3) -2; w2 none 0; w3 (2,1) 1.5; w4 (1) 1; w5 (4,5) 4.5; b0 (1,0.5) 0.75.
-        var merged = Merge("ties", new MergeOptions { Density = 0.5 });
+        var merged = Merge("ties", new MergeOptions().With("density", 0.5));
         Equal(PlusBase([2, -2, 0, 1.5f, 1, 4.5f]), merged["w"]);
         Equal([0.75f, 0, 0], merged["b"]);
         Assert.Equal(7, merged["steps"].ItemLong()); // integers come from the base
@@ -47,7 +47,7 @@ public class MergeMethodTests
         // trim 0.5: threshold = rank int(9 * 0.5) = 4 smallest |v_i|, entries <= it dropped:
         // v1 -> 0.5 (keeps 3,-1,2,-4 | 1), v2 -> 1 (keeps -2,2,4), v3 -> 0.4 (keeps 1,-3,-2,5 | 0.5).
         // w0 (3,-2,1)/3; w1 (-1,2,-3)/3; w2 none; w3 (2,-2)/2 = 0; w4 none; w5 (-4,4,5)/3; b0 (1,0.5)/2.
-        var merged = Merge("rhm", new MergeOptions { Trim = 0.5 });
+        var merged = Merge("rhm", new MergeOptions().With("trim", 0.5));
         Equal(PlusBase([2f / 3, -2f / 3, 0, 0, 0, 5f / 3]), merged["w"]);
         Equal([0.75f, 0, 0], merged["b"]);
     }
@@ -57,13 +57,13 @@ public class MergeMethodTests
     {
         using var scope = new DisposeScope();
         var mean = Enumerable.Range(0, 6).Select(j => Vw.Average(v => v[j])).ToArray();
-        Equal(PlusBase(mean), Merge("rhm", new MergeOptions { Trim = 0 })["w"], 1e-5f);
+        Equal(PlusBase(mean), Merge("rhm", new MergeOptions().With("trim", 0))["w"], 1e-5f);
 
         // Same-signed updates: v_i = (i + 1) * [1, -2, 3, 0.5, -1, 2].
         float[] direction = [1, -2, 3, 0.5f, -1, 2];
         var models = Enumerable.Range(1, 3).Select(k => (IReadOnlyDictionary<string, Tensor>)State(
             W0.Zip(direction, (a, d) => a + k * d).ToArray(), B0)).ToList();
-        var ties = ModelMerger.Merge(MergeMethod.Create("ties", new MergeOptions { Density = 1 }), Base(), models);
+        var ties = ModelMerger.Merge(MergeMethod.Create("ties", new MergeOptions().With("density", 1)), Base(), models);
         Equal(PlusBase(direction.Select(d => 2 * d).ToArray()), ties["w"], 1e-5f);
     }
 
@@ -80,8 +80,8 @@ public class MergeMethodTests
         using var scope = new DisposeScope();
         var model = Models()[0];
         // Without trimming or dropping (TIES and RHM zero the trimmed entries of every copy alike).
-        var options = new MergeOptions { Drop = 0.0, Density = 1, Trim = 0 };
-        var merged = ModelMerger.Merge(MergeMethod.Create(method, options), Base(), [model, model, model]);
+        var options = new MergeOptions().With("drop", 0.0).With("density", 1).With("trim", 0);
+        var merged = ModelMerger.Merge(MergeMethod.Create(method, options.DeclaredBy(method)), Base(), [model, model, model]);
         Equal(Values(model["w"]), merged["w"], 1e-5f);
         Equal(Values(model["b"]), merged["b"], 1e-5f);
     }
@@ -91,13 +91,13 @@ public class MergeMethodTests
     {
         using var scope = new DisposeScope();
         // weights 1:0:3 -> (theta_1 + 3 theta_3) / 4
-        var average = Merge("average", new MergeOptions { Weights = [1, 0, 3] });
+        var average = Merge("average", new MergeOptions().With("weights", new double[] { 1, 0, 3 }));
         Equal(Enumerable.Range(0, 6).Select(j => 1 + (Vw[0][j] + 3 * Vw[2][j]) / 4).ToArray(), average["w"], 1e-5f);
         // lambda 0.5: theta0 + 0.5 * (v1 + v2 + v3)
-        var arithmetic = Merge("task-arithmetic", new MergeOptions { Lambda = 0.5 });
+        var arithmetic = Merge("task-arithmetic", new MergeOptions().With("lambda", 0.5));
         Equal(Enumerable.Range(0, 3).Select(j => 0.5f * (Vb[0][j] + Vb[1][j] + Vb[2][j])).ToArray(), arithmetic["b"], 1e-5f);
         // alpha 0.25 between theta0 and theta_1
-        var wise = ModelMerger.Merge(MergeMethod.Create("wise-ft", new MergeOptions { Alpha = 0.25 }), Base(), [Models()[0]]);
+        var wise = ModelMerger.Merge(MergeMethod.Create("wise-ft", new MergeOptions().With("alpha", 0.25)), Base(), [Models()[0]]);
         Equal(Vb[0].Select(v => 0.25f * v).ToArray(), wise["b"], 1e-6f);
         // Beta(0.5) over T = 2: w_t ~ 1 / sqrt(x (1 - x)) at x = 1/6, 1/2, 5/6 -> (sqrt(5)/... ) normalized
         double[] pdf = [1 / Math.Sqrt(1.0 / 6 * 5 / 6), 1 / Math.Sqrt(0.25), 1 / Math.Sqrt(5.0 / 6 * 1 / 6)];
@@ -138,7 +138,7 @@ public class MergeMethodTests
         using var scope = new DisposeScope();
         var zero = new Dictionary<string, Tensor> { ["w"] = Tensor.Zeros([100_000]) };
         var one = new Dictionary<string, Tensor> { ["w"] = Tensor.Ones([100_000]) };
-        var options = new MergeOptions { Drop = 0.75, Lambda = 1, Seed = 11 };
+        var options = new MergeOptions().With("drop", 0.75).With("lambda", 1).With("seed", 11);
         var merged = ModelMerger.Merge(MergeMethod.Create("dare-ta", options), zero, [one]);
         var values = Values(merged["w"]);
         Assert.All(values, v => Assert.True(v == 0 || Math.Abs(v - 4) < 1e-6));
@@ -146,7 +146,7 @@ public class MergeMethodTests
         Assert.InRange(keptFraction, 0.24, 0.26);
         var again = ModelMerger.Merge(MergeMethod.Create("dare-ta", options), zero, [one]);
         Assert.Equal(values, Values(again["w"]));
-        var otherSeed = ModelMerger.Merge(MergeMethod.Create("dare-ta", options with { Seed = 12 }), zero, [one]);
+        var otherSeed = ModelMerger.Merge(MergeMethod.Create("dare-ta", options.With("seed", 12)), zero, [one]);
         Assert.NotEqual(values, Values(otherSeed["w"]));
     }
 
@@ -177,7 +177,7 @@ public class MergeMethodTests
         // rhm trim 0.5 per tensor: w has 6 entries (rank 3), b has 3 (rank 1).
         // w thresholds: v1 |.| sorted 0,0.5,1,... -> 1; v2 0.5,1,1 -> 1; v3 0.1,0.2,1 -> 1.
         // kept w: v1 (3,2,-4), v2 (-2,2,4), v3 (-3,-2,5) -> w0 (3,-2)/2, w1 (2,-3)/2, w3 (2,-2)/2, w5 (-4,4,5)/3.
-        var merged = Merge("rhm", new MergeOptions { Trim = 0.5, TrimScope = TrimScope.Tensor });
+        var merged = Merge("rhm", new MergeOptions().With("trim", 0.5).With("trim-scope", "tensor"));
         Equal(PlusBase([0.5f, -0.5f, 0, 0, 0, 5f / 3]), merged["w"], 1e-6f);
     }
 }

@@ -39,11 +39,10 @@ public class MethodReferenceTests
         using var scope = new DisposeScope();
         var spec = Reference.Value.Cases[name];
         double? Option(string key) => spec.TryGetProperty(key, out var v) ? v.GetDouble() : null;
-        var options = new MergeOptions
-        {
-            T = Option("t"), Density = Option("density"), Gamma = Option("gamma"), Epsilon = Option("epsilon"), Lambda = Option("lambda"),
-            Seed = (long)(Option("seed") ?? 0),
-        };
+        var options = new MergeOptions();
+        foreach (string key in new[] { "t", "density", "gamma", "epsilon", "lambda" })
+            if (Option(key) is { } value) options = options.With(key, value);
+        if (Option("seed") is { } seed) options = options.With("seed", (long)seed);
         int count = spec.GetProperty("models").GetInt32();
         var models = Enumerable.Range(0, count).Select(i => (IReadOnlyDictionary<string, Tensor>)Part($"m{i}")).ToList();
         var merged = ModelMerger.Merge(MergeMethod.Create(spec.GetProperty("method").GetString()!, options), Part("base"), models);
@@ -64,7 +63,7 @@ public class MethodReferenceTests
         var models = new List<IReadOnlyDictionary<string, Tensor>> { Part("m0"), Part("m1") };
         for (int end = 0; end <= 1; end++)
         {
-            var merged = ModelMerger.Merge(MergeMethod.Create("slerp", new MergeOptions { T = end }), null, models);
+            var merged = ModelMerger.Merge(MergeMethod.Create("slerp", new MergeOptions().With("t", end)), null, models);
             foreach (var (tensor, expected) in models[end])
                 Assert.Equal(expected.To(DType.Float64).ToArray<double>(), merged[tensor].To(DType.Float64).ToArray<double>());
         }

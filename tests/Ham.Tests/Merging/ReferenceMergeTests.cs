@@ -62,7 +62,7 @@ public class ReferenceMergeTests
         var (theta0, states) = States(models, bias, seed);
         foreach (var scopeOption in new[] { TrimScope.Model, TrimScope.Tensor })
         {
-            var options = new MergeOptions { Trim = trim, TrimScope = scopeOption };
+            var options = new MergeOptions().With("trim", trim).With("trim-scope", scopeOption.ToString().ToLowerInvariant());
             var expected = Reference(theta0, states, n => (long)(n * trim), keepEqual: false, scopeOption, ties: false, lambda: 1);
             AssertSameBits(expected, ModelMerger.Merge(MergeMethod.Create("rhm", options), theta0, states));
         }
@@ -80,7 +80,7 @@ public class ReferenceMergeTests
         var (theta0, states) = States(models, bias, seed);
         foreach (var scopeOption in new[] { TrimScope.Model, TrimScope.Tensor })
         {
-            var options = new MergeOptions { Density = density, Lambda = lambda, TrimScope = scopeOption };
+            var options = new MergeOptions().With("density", density).With("lambda", lambda).With("trim-scope", scopeOption.ToString().ToLowerInvariant());
             var expected = Reference(theta0, states, n => n - (long)(n * density), keepEqual: true, scopeOption, ties: true, lambda);
             AssertSameBits(expected, ModelMerger.Merge(MergeMethod.Create("ties", options), theta0, states));
         }
@@ -102,7 +102,7 @@ public class ReferenceMergeTests
             new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(Repeat(1, -1, 2), 24) },
             new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(Repeat(1, -1, -2), 24) },
         };
-        var merged = ModelMerger.Merge(MergeMethod.Create("ties", new MergeOptions { Density = 1 }), theta0, models);
+        var merged = ModelMerger.Merge(MergeMethod.Create("ties", new MergeOptions().With("density", 1)), theta0, models);
         Assert.Equal(Repeat(1, -1, -2), merged["x"].ToArray<float>());
         AssertSameBits(Reference(theta0, models, _ => 0, keepEqual: true, TrimScope.Model, ties: true, lambda: 1), merged);
     }

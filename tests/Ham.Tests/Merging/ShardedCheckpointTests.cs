@@ -88,7 +88,7 @@ public class ShardedCheckpointTests : IDisposable
         var (files, folders) = WriteModels();
         foreach (string name in MergeMethod.Names)
         {
-            var options = new MergeOptions { Seed = 3, Density = 0.4, Trim = 0.3 };
+            var options = new MergeOptions().With("seed", 3).With("density", 0.4).With("trim", 0.3).DeclaredBy(name);
             int count = Math.Clamp(3, MergeMethod.Create(name, options).ModelCount.Min, MergeMethod.Create(name, options).ModelCount.Max);
             string whole = PathOf($"{name}-whole.safetensors"), sharded = PathOf($"{name}-sharded.safetensors");
             ModelMerger.Merge(MergeMethod.Create(name, options), files[0], files[1..(1 + count)], whole);

@@ -38,7 +38,7 @@ public class DataAwareMergeEndToEndTests(SyntheticData data) : IClassFixture<Syn
 
     string MergeSelf(string method, string model, Action<MergeMethod>? check = null)
     {
-        var (merge, models) = DataAwareMerges.Prepare(method, [model, model], new MergeOptions { Seed = 1 }, Images, _ => { });
+        var (merge, models) = DataAwareMerges.Prepare(method, [model, model], new MergeOptions().With("seed", 1), Images, _ => { });
         check?.Invoke(merge);
         string output = Path.Combine(dir, $"{method}.safetensors");
         ModelMerger.Merge(merge, null, models, output);
