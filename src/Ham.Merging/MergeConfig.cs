@@ -1,7 +1,6 @@
 using System.Globalization;
 using Ham.Merging.Checkpoints;
 using Ham.Merging.Parameters;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Ham.Merging;
@@ -33,7 +32,7 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
     /// <summary>Reads a config whose method is one of <paramref name="methods"/>, each value checked by its declaration.</summary>
     public static MergeConfig ReadYaml(string path, IReadOnlyList<MethodDeclaration> methods)
     {
-        var root = Load(path);
+        var root = YamlFile.LoadMapping(path);
         var fields = new Dictionary<string, (YamlNode Node, int Line)>();
         var keys = General.Concat(methods.SelectMany(m => m.Parameters).Select(p => p.Name)).Distinct().ToList();
         foreach (var (keyNode, value) in root.Children)
@@ -83,22 +82,6 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
             DType = Text("dtype") is { } dtype ? MergeOutput.ParseDType(dtype) : null,
         };
         return new MergeConfig(method, Text("base") is { } b ? Resolve(b) : null, models, output, options);
-    }
-
-    static YamlMappingNode Load(string path)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidDataException($"{path}, line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
-        }
-        return stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode root ? root
-            : throw new InvalidDataException($"{path}: expected one YAML document of 'key: value' fields");
     }
 
     /// <summary>The models: paths, or {model: PATH, weight: W} (W a number or a list of rules; models without one weigh 1).</summary>
@@ -188,5 +171,5 @@ public sealed record MergeConfig(string Method, string? Base, IReadOnlyList<stri
 
     static string Where(string path, YamlNode node) => $"{path}, line {Line(node)}";
 
-    static InvalidDataException Error(string path, YamlNode node, string message) => new($"{Where(path, node)}: {message}");
+    static InvalidDataException Error(string path, YamlNode node, string message) => YamlFile.Error(path, node, message);
 }

@@ -1,7 +1,6 @@
-using System.Globalization;
 using Ham.Training.Algorithms;
 using Ham.Training.Hyperparameters;
-using YamlDotNet.Core;
+using Ham.Merging;
 using YamlDotNet.RepresentationModel;
 
 namespace Ham.Experiments.Studies;
@@ -31,7 +30,7 @@ public sealed record Study(string Name, string Description, IReadOnlyList<SweepV
 
     public static Study Read(string path)
     {
-        var root = Load(path);
+        var root = YamlFile.LoadMapping(path);
         var fields = new Dictionary<string, YamlNode>();
         foreach (var (key, value) in root.Children)
         {
@@ -104,25 +103,8 @@ public sealed record Study(string Name, string Description, IReadOnlyList<SweepV
         return new SweepVariant(Scalar(path, label, "label"), algorithmName, hyperparameters);
     }
 
-    static YamlMappingNode Load(string path)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidDataException($"{path}, line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
-        }
-        return stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode root ? root
-            : throw new InvalidDataException($"{path}: expected one YAML document with name, description, variants");
-    }
-
     static string Scalar(string path, YamlNode node, string what) =>
         node is YamlScalarNode { Value: { Length: > 0 } value } ? value : throw Error(path, node, $"{what} must be one value");
 
-    static InvalidDataException Error(string path, YamlNode node, string message) =>
-        new($"{path}, line {node.Start.Line.ToString(CultureInfo.InvariantCulture)}: {message}");
+    static InvalidDataException Error(string path, YamlNode node, string message) => YamlFile.Error(path, node, message);
 }
