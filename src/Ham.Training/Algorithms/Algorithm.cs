@@ -18,6 +18,9 @@ public abstract class Algorithm : IDisposable
     /// <summary>The models it trains, in a fixed order (checkpoints are saved by index).</summary>
     public abstract IReadOnlyList<TrainedModel> Models { get; }
 
+    /// <summary>The names of every model of the run, in order: <see cref="Models"/>' own, or all sources' when this process trains only some.</summary>
+    public virtual IReadOnlyList<string> ModelNames => Models.Select(m => m.Name).ToList();
+
     /// <summary>
     /// One optimization step on <paramref name="batches"/> (one per source, in source order);
     /// returns one log record per model updated (<see cref="Record"/>).
