@@ -61,8 +61,9 @@ public sealed class Trainer : IDisposable
             var context = new AlgorithmContext(backbone, hyperparameters, sourceIndices.Select(i => dataset.Domains[i].Name).ToList(),
                 options.Seed, options.TrainBatchNorm, device, precision) { SourceGroup = share };
             algorithm = AlgorithmRegistry.Get(options.Method).Create(context);
-            if (share.IsDistributed && algorithm is not PerSource)
-                throw new ArgumentException($"--method {options.Method}: multi-process training is done for the per-source algorithms (one model per source) only");
+            if (share.IsDistributed && algorithm.AcrossRanks == AcrossRanks.No)
+                throw new ArgumentException($"--method {options.Method}: its loss couples the sources' batches, so it runs in one process only " +
+                    "(across ranks: the per-source algorithms, erm and clipood)");
             evaluation = new SplitEvaluation(backbone, dataset, splits, testIndex, device);
         }
         catch
@@ -166,8 +167,11 @@ public sealed class Trainer : IDisposable
     Tensor OnDevice(Tensor t) => t.To(device);
 
     /// <summary>States of every model of the run (across ranks, every rank's): their final weights, or their historical averages.</summary>
-    IReadOnlyList<IReadOnlyDictionary<string, Tensor>> States(bool averaged) => share.AllStates(algorithm.Models
-        .Select(m => (IReadOnlyDictionary<string, Tensor>)(averaged ? m.AveragedState() : m.Model.StateDict())).ToList());
+    IReadOnlyList<IReadOnlyDictionary<string, Tensor>> States(bool averaged)
+    {
+        var local = algorithm.Models.Select(m => (IReadOnlyDictionary<string, Tensor>)(averaged ? m.AveragedState() : m.Model.StateDict())).ToList();
+        return algorithm.AcrossRanks == AcrossRanks.SourcesDealt ? share.AllStates(local) : local;   // data parallel: every rank holds the model
+    }
 
     void EvaluateCurrent(int step, JsonObject state)
     {

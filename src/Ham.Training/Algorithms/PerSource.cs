@@ -28,6 +28,8 @@ public class PerSource : Algorithm
 
     public override IReadOnlyList<string> ModelNames => Context.Sources;
 
+    public override AcrossRanks AcrossRanks => AcrossRanks.SourcesDealt;
+
     /// <summary>The source (index into every step's batches and the run's sources) that model <paramref name="i"/> trains on.</summary>
     protected int SourceOf(int i) => Context.SourceGroup.Local[i];
 

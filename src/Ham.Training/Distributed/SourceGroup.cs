@@ -103,6 +103,40 @@ public sealed class SourceGroup
         return lists.Select(l => (IReadOnlyDictionary<string, Tensor>)names.Select((n, i) => (n, l[i])).ToDictionary(p => p.n, p => p.Item2)).ToList();
     }
 
+    /// <summary>
+    /// Sums every parameter's gradient over the ranks, in place (data parallel): one all_reduce per
+    /// dtype over the gradients flattened into one buffer. Parameters without a gradient take part as zeros.
+    /// </summary>
+    public void AllReduceGradients(IReadOnlyList<Tensor> parameters)
+    {
+        if (group is null) return;
+        using var scope = new DisposeScope();
+        using var noGrad = LibTorch.NoGrad();
+        var grads = parameters.Select(p => p.Grad ?? p.ZerosLike()).ToArray();
+        foreach (var (_, members) in ByDType(grads))
+        {
+            var flat = Tensor.Cat(members.Select(i => grads[i].Flatten()).ToArray());
+            Timed(() => { group.AllReduceSum(flat); return 0; }, 2 * flat.NumEl * flat.DType.ElementSize());
+            long offset = 0;
+            foreach (int i in members)
+            {
+                long n = grads[i].NumEl;
+                grads[i].Copy_(flat.Narrow(0, offset, n).View(grads[i].Shape));
+                offset += n;
+            }
+        }
+        for (int i = 0; i < parameters.Count; i++)
+            if (parameters[i].Grad is null) parameters[i].Grad = grads[i];
+    }
+
+    /// <summary>The sum of <paramref name="value"/> over the ranks, as a new tensor in the caller's scope (a copy of it in one process).</summary>
+    public Tensor SumOverRanks(Tensor value)
+    {
+        var sum = value.Clone();
+        if (group is not null) Timed(() => { group.AllReduceSum(sum); return 0; }, 2 * sum.NumEl * sum.DType.ElementSize());
+        return sum;
+    }
+
     /// <summary>Every rank's records, concatenated in rank (so source) order.</summary>
     public IReadOnlyList<JsonObject> AllRecords(IReadOnlyList<JsonObject> local)
     {
