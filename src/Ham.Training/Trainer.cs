@@ -62,7 +62,7 @@ public sealed class Trainer : IDisposable
                 options.Seed, options.TrainBatchNorm, device, precision) { SourceGroup = share };
             algorithm = AlgorithmRegistry.Get(options.Method).Create(context);
             if (share.IsDistributed && algorithm.AcrossRanks == AcrossRanks.No)
-                throw new ArgumentException($"--method {options.Method}: its loss couples the sources' batches, so it runs in one process only " +
+                throw new ArgumentException($"--method {options.Method}: it runs in one process only (its loss couples the sources' batches, or it is not done) " +
                     "(across ranks: the per-source algorithms, erm and clipood)");
             evaluation = new SplitEvaluation(backbone, dataset, splits, testIndex, device);
         }

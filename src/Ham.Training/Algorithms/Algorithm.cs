@@ -68,7 +68,7 @@ public abstract class Algorithm : IDisposable
 /// <summary>How an algorithm runs across the ranks of a multi-process run.</summary>
 public enum AcrossRanks
 {
-    /// <summary>It does not: its losses couple the sources' batches (CORAL, MMD, Mixup, IRM's penalty schedule), so one process only.</summary>
+    /// <summary>It does not: one process only (CORAL and MMD compare the sources' features, Mixup mixes pairs of sources; IRM is not done).</summary>
     No,
     /// <summary>Each rank trains its block of the sources' models (per-source, HAM).</summary>
     SourcesDealt,
