@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ libopenblas0-pthread libturbojpeg0-dev libpng-dev)
-[ -z "${HAM_LIBTORCH:-}" ] && packages+=(libtorch-dev)
+[ -z "${HAM_LIBTORCH:-}" ] && packages+=(libtorch-dev libgloo-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -26,6 +26,7 @@ public static class Program
         ["memcpy-bandwidth"] = MergeModels.MemcpyBandwidth,
         ["data-loading"] = DataLoading.Run,
         ["ham-step"] = HamTrainingStep.Run,
+        ["ham-step-ranks"] = HamStepAcrossRanks.Run,
         ["resnet-train"] = ResNetTrainStep.Run,
     };
 }

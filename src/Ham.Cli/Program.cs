@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(ZeroShotCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(LaunchCommand.Create());
         root.Subcommands.Add(HparamsCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());

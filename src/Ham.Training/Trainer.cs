@@ -7,6 +7,8 @@ using Ham.Torch;
 using Ham.Torch.Optim;
 using Ham.Training.Algorithms;
 using Ham.Training.Backbones;
+using Ham.Training.Distributed;
+using Ham.Torch.Distributed;
 using Ham.Training.Hyperparameters;
 using Ham.Merging.Inspection;
 
@@ -17,6 +19,8 @@ namespace Ham.Training;
 /// backbone and the algorithm with its resolved hyperparameters; then steps the algorithm on one
 /// batch per source, evaluates every `EvalEvery` steps, checkpoints every `CheckpointEvery`,
 /// and at the end writes what the algorithm delivers and its scores to the run folder.
+/// Given a process group, it runs as one rank of a multi-process run (<see cref="SourceGroup"/>):
+/// it trains its share of the sources, and only rank 0 writes the run folder and evaluates.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -37,25 +41,31 @@ public sealed class Trainer : IDisposable
     readonly Device device;
     readonly Precision precision;
     readonly List<InfiniteDomainLoader> loaders = [];
+    readonly SourceGroup share;
 
-    public Trainer(TrainingOptions options)
+    /// <param name="ranks">the process group of a multi-process run (its lifetime is the caller's), or null for one process</param>
+    public Trainer(TrainingOptions options, ProcessGroup? ranks = null, int localRank = 0)
     {
         options.Validate();
         this.options = options;
-        device = Devices.Require(Device.Parse(options.Device));
-        precision = PrecisionNames.Parse(options.Precision, "--precision");
-        using (Autocast.On(device, precision)) { }   // a precision this libtorch cannot autocast to on this device fails now, not at step 1
         dataset = DomainDataset.Open(options.DataDir);
         testIndex = dataset.IndexOf(options.TestDomain);
         sourceIndices = Enumerable.Range(0, dataset.Domains.Count).Where(i => i != testIndex).ToArray();
+        share = ranks is null ? SourceGroup.SingleProcess(sourceIndices.Length) : SourceGroup.Across(ranks, sourceIndices.Length, localRank);
+        device = Devices.Require(share.DeviceFor(options.Device));
+        precision = PrecisionNames.Parse(options.Precision, "--precision");
+        using (Autocast.On(device, precision)) { }   // a precision this libtorch cannot autocast to on this device fails now, not at step 1
         splits = DomainBedSplit.ForDomains(dataset.Domains.Select(d => (d.Name, d.Images.Count)).ToList(), testIndex, options.TrialSeed);
         backbone = Backbone.Open(options.ModelPath, dataset.Classes, new BackboneOptions(options.ImageSize, options.Seed));
         try
         {
             hyperparameters = HyperparameterSpace.Resolve(options.Method, backbone.Kind, options.HparamsSeed, options.TrialSeed, options.Hyperparameters);
             var context = new AlgorithmContext(backbone, hyperparameters, sourceIndices.Select(i => dataset.Domains[i].Name).ToList(),
-                options.Seed, options.TrainBatchNorm, device, precision);
+                options.Seed, options.TrainBatchNorm, device, precision) { SourceGroup = share };
             algorithm = AlgorithmRegistry.Get(options.Method).Create(context);
+            if (share.IsDistributed && algorithm.AcrossRanks == AcrossRanks.No)
+                throw new ArgumentException($"--method {options.Method}: it runs in one process only (its loss couples the sources' batches, or it is not done) " +
+                    "(across ranks: the per-source algorithms, erm and clipood)");
             evaluation = new SplitEvaluation(backbone, dataset, splits, testIndex, device);
         }
         catch
@@ -81,11 +91,17 @@ public sealed class Trainer : IDisposable
     public JsonObject Run(Action<int, string>? progress = null)
     {
         var description = RunDescription();
-        if (options.Resume) folder.RequireSameRun(description);
-        if (File.Exists(folder.Done)) File.Delete(folder.Done);   // until Finish writes it again, the folder is not a finished run
-        var state = options.Resume ? TrainingCheckpoint.Load(options.OutDir, algorithm.Models) : null;
-        int start = state?["step"]!.GetValue<int>() ?? 0;
-        if (state is null)
+        if (share.IsDistributed) description["world_size"] = share.WorldSize;
+        if (options.Resume)
+        {
+            folder.RequireSameRun(description);
+            share.RequireNoForeignCheckpoints(options.OutDir);
+        }
+        if (share.IsLeader && File.Exists(folder.Done)) File.Delete(folder.Done);   // until Finish writes it again, the folder is not a finished run
+        var state = options.Resume ? TrainingCheckpoint.Load(options.OutDir, algorithm.Models, share.CheckpointName) : null;
+        int start = share.AgreeOnStep(state?["step"]!.GetValue<int>() ?? 0);
+        if (state is null && !share.IsLeader) state = new JsonObject();   // model selection is rank 0's
+        else if (state is null)
         {
             if (File.Exists(folder.Log)) File.Delete(folder.Log);
             if (File.Exists(folder.Records)) File.Delete(folder.Records);
@@ -94,7 +110,7 @@ public sealed class Trainer : IDisposable
             progress?.Invoke(0, "zero-shot evaluation");
             state = ModelSelection.Start(Score(backbone.InitialState, 0, "zero_shot", !algorithm.DeliversAverage));
         }
-        else
+        else if (share.IsLeader)
         {
             log.TruncateAfter(start);
             records.TruncateAfter(start);
@@ -111,11 +127,11 @@ public sealed class Trainer : IDisposable
                 EvaluateCurrent(step, state);
             }
             if (step % options.CheckpointEvery == 0 || step == Steps)
-                TrainingCheckpoint.Save(options.OutDir, algorithm.Models, step, state);
+                TrainingCheckpoint.Save(options.OutDir, algorithm.Models, step, state, share.CheckpointName, beforeSwap: share.Barrier);
             progress?.Invoke(step, "training");
         }
         if (stopAt < Steps) return state;
-        return Finish(state);
+        return share.IsLeader ? Finish(state) : FollowFinish();
     }
 
     /// <summary>
@@ -144,7 +160,8 @@ public sealed class Trainer : IDisposable
         {
             var batches = loaded.Select(b => new SourceBatch(OnDevice(b.Images), OnDevice(b.Labels))).ToList();
             using var autocast = Autocast.On(device, precision);
-            foreach (var record in algorithm.Update(step, lr, batches)) log.Append(record);
+            foreach (var record in share.AllRecords(algorithm.Update(step, lr, batches)))
+                if (share.IsLeader) log.Append(record);
         }
         finally
         {
@@ -160,14 +177,19 @@ public sealed class Trainer : IDisposable
     /// </summary>
     Tensor OnDevice(Tensor t) => t.To(device, nonBlocking: true);
 
-    /// <summary>States of every model: their final weights, or their historical averages.</summary>
-    IReadOnlyList<IReadOnlyDictionary<string, Tensor>> States(bool averaged) => algorithm.Models
-        .Select(m => (IReadOnlyDictionary<string, Tensor>)(averaged ? m.AveragedState() : m.Model.StateDict())).ToList();
+    /// <summary>States of every model of the run (across ranks, every rank's): their final weights, or their historical averages.</summary>
+    IReadOnlyList<IReadOnlyDictionary<string, Tensor>> States(bool averaged)
+    {
+        var local = algorithm.Models.Select(m => (IReadOnlyDictionary<string, Tensor>)(averaged ? m.AveragedState() : m.Model.StateDict())).ToList();
+        return algorithm.AcrossRanks == AcrossRanks.SourcesDealt ? share.AllStates(local) : local;   // data parallel: every rank holds the model
+    }
 
     void EvaluateCurrent(int step, JsonObject state)
     {
         using var scope = new DisposeScope();
-        var current = algorithm.Deliver(States(averaged: false));
+        var states = States(averaged: false);
+        if (!share.IsLeader) return;
+        var current = algorithm.Deliver(states);
         try
         {
             var accuracy = Score(current, step, "current", !algorithm.DeliversAverage);
@@ -195,10 +217,10 @@ public sealed class Trainer : IDisposable
             var deliveredSources = average ? averaged : trained;
             var metadata = new Dictionary<string, string> { ["ham.method"] = options.Method };
             var saves = new List<(string, IReadOnlyDictionary<string, Tensor>)>();
-            if (algorithm.Models.Count > 1)
+            if (algorithm.ModelNames.Count > 1)
             {
                 Directory.CreateDirectory(folder.Sources);
-                for (int i = 0; i < algorithm.Models.Count; i++) saves.Add((folder.Source(algorithm.Models[i].Name), deliveredSources[i]));
+                for (int i = 0; i < algorithm.ModelNames.Count; i++) saves.Add((folder.Source(algorithm.ModelNames[i]), deliveredSources[i]));
             }
             saves.Add((folder.Model, average ? historical : final));
             backbone.Save(saves, metadata);
@@ -224,7 +246,7 @@ public sealed class Trainer : IDisposable
                     ["zero_shot"] = state["zero_shot"]!.DeepClone(),
                 },
             };
-            if (algorithm.Models.Count > 1) results["sign_conflict_fraction"] = SignConflictFraction(deliveredSources);
+            if (algorithm.ModelNames.Count > 1) results["sign_conflict_fraction"] = SignConflictFraction(deliveredSources);
             AtomicText.WriteJson(folder.Results, results);
             AtomicText.Write(folder.LossPlot, LossPlot.Svg(log.CrossEntropyBySource(), $"training loss per source (test domain {options.TestDomain})"));
             AtomicText.WriteJson(folder.Done, configuration);   // last: a sweep skips a job whose folder has it
@@ -243,6 +265,15 @@ public sealed class Trainer : IDisposable
         var scores = evaluation.Evaluate(state);
         records.Append(RunRecords.Record(configuration, step, model, delivered, scores.Splits));
         return scores.Summary;
+    }
+
+    /// <summary>A rank other than 0 at the end: sends its sources' states for <see cref="Finish"/> on rank 0 and writes nothing.</summary>
+    JsonObject FollowFinish()
+    {
+        using var scope = new DisposeScope();
+        States(averaged: true);
+        States(averaged: false);
+        return new JsonObject { ["rank"] = share.Rank, ["sources"] = new JsonArray(algorithm.Models.Select(m => (JsonNode?)m.Name).ToArray()) };
     }
 
     /// <summary>
@@ -265,7 +296,7 @@ public sealed class Trainer : IDisposable
         ["backbone"] = backbone.Kind,
         ["domains"] = new JsonArray(dataset.Domains.Select(d => (JsonNode?)d.Name).ToArray()),
         ["classes"] = new JsonArray(dataset.Classes.Select(c => (JsonNode?)c).ToArray()),
-        ["sources"] = new JsonArray(algorithm.Models.Select(m => (JsonNode?)m.Name).ToArray()),
+        ["sources"] = new JsonArray(algorithm.ModelNames.Select(m => (JsonNode?)m).ToArray()),
         ["libtorch"] = LibTorch.Version,
         ["threads"] = LibTorch.Threads,
         ["split"] = "split.json",

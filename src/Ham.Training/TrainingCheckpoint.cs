@@ -10,13 +10,15 @@ namespace Ham.Training;
 /// historical average (with S_t), plus the step and the model-selection record. The loaders'
 /// batches depend only on (seed, batches drawn), so the step is their whole state
 /// (<see cref="Ham.Data.Loading.SamplerState"/>) and no RNG state is needed. Written to checkpoint.tmp/ and swapped in by renames: a kill at any moment leaves
-/// either the old or the new checkpoint whole.
+/// either the old or the new checkpoint whole. Each rank of a multi-process run keeps its own
+/// (checkpoint-rank{r}-of-{w}), swapped in only after every rank has written
+/// its temp folder (the beforeSwap barrier), so the ranks' checkpoints stay of one step.
 /// </summary>
 static class TrainingCheckpoint
 {
-    public static void Save(string runDir, IReadOnlyList<TrainedModel> models, int step, JsonObject state)
+    public static void Save(string runDir, IReadOnlyList<TrainedModel> models, int step, JsonObject state, string name = "checkpoint", Action? beforeSwap = null)
     {
-        string final = Path.Combine(runDir, "checkpoint"), temp = final + ".tmp", old = final + ".old";
+        string final = Path.Combine(runDir, name), temp = final + ".tmp", old = final + ".old";
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
         for (int i = 0; i < models.Count; i++)
@@ -31,6 +33,7 @@ static class TrainingCheckpoint
         }
         state["step"] = step;
         AtomicText.WriteJson(Path.Combine(temp, "state.json"), state);
+        beforeSwap?.Invoke();
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         if (Directory.Exists(final)) Directory.Move(final, old);
         Directory.Move(temp, final);
@@ -38,9 +41,9 @@ static class TrainingCheckpoint
     }
 
     /// <summary>Restores the models and returns the saved state (with "step"); null when there is no checkpoint.</summary>
-    public static JsonObject? Load(string runDir, IReadOnlyList<TrainedModel> models)
+    public static JsonObject? Load(string runDir, IReadOnlyList<TrainedModel> models, string name = "checkpoint")
     {
-        string dir = Path.Combine(runDir, "checkpoint");
+        string dir = Path.Combine(runDir, name);
         if (!Directory.Exists(dir))
         {
             // A kill between the two renames leaves the previous checkpoint as checkpoint.old.

@@ -1,11 +1,16 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Ham.Torch.Distributed;
 using Ham.Training;
 using Spectre.Console;
 
 namespace Ham.Cli.Commands;
 
-/// <summary>`ham train`: any registered algorithm on one DomainBed split, with evaluation and the delivered model.</summary>
+/// <summary>
+/// `ham train`: any registered algorithm on one DomainBed split, with evaluation and the delivered
+/// model. Under torchrun's environment (RANK, WORLD_SIZE, ...: `ham launch`, torchrun, a Slurm
+/// script) it is one rank of a multi-process run over c10d; HAM_DIST_TIMEOUT (seconds) bounds every wait for a peer.
+/// </summary>
 static class TrainCommand
 {
     public static Command Create()
@@ -34,7 +39,9 @@ static class TrainCommand
     static int Run(TrainingOptions options)
     {
         JsonObject results = null!;
-        using (var trainer = new Trainer(options))
+        var launch = LaunchEnvironment.Read();
+        using var ranks = launch is null ? null : ProcessGroup.Create(launch);
+        using (var trainer = new Trainer(options, ranks, launch?.LocalRank ?? 0))
         {
             int steps = trainer.Hyperparameters.Int("steps");
             AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -43,6 +50,11 @@ static class TrainCommand
                     var task = ctx.AddTask($"{options.Method} (test: {Markup.Escape(options.TestDomain)})", maxValue: steps);
                     results = trainer.Run((step, status) => { task.Value = step; task.Description = $"{status} {step}/{steps}"; });
                 });
+        }
+        if (results["rank"] is { } rank)
+        {
+            Console.WriteLine($"rank {rank} trained {string.Join(", ", results["sources"]!.AsArray())}; rank 0 wrote the run folder");
+            return 0;
         }
         if (!results.ContainsKey("test_accuracy"))
         {

@@ -18,6 +18,9 @@ public abstract class Algorithm : IDisposable
     /// <summary>The models it trains, in a fixed order (checkpoints are saved by index).</summary>
     public abstract IReadOnlyList<TrainedModel> Models { get; }
 
+    /// <summary>The names of every model of the run, in order: <see cref="Models"/>' own, or all sources' when this process trains only some.</summary>
+    public virtual IReadOnlyList<string> ModelNames => Models.Select(m => m.Name).ToList();
+
     /// <summary>
     /// One optimization step on <paramref name="batches"/> (one per source, in source order);
     /// returns one log record per model updated (<see cref="Record"/>).
@@ -34,6 +37,9 @@ public abstract class Algorithm : IDisposable
 
     /// <summary>Whether <see cref="Deliver"/> makes new tensors (a merge) that the caller must dispose.</summary>
     public virtual bool DeliveryAllocates => false;
+
+    /// <summary>How the algorithm spans the ranks of a multi-process run (<see cref="Distributed.SourceGroup"/>).</summary>
+    public virtual AcrossRanks AcrossRanks => AcrossRanks.No;
 
     /// <summary>Whether the historical averages (true) or the final weights are delivered: the `average` hyperparameter.</summary>
     public bool DeliversAverage => Context.Hyperparameters.Bool("average");
@@ -57,6 +63,17 @@ public abstract class Algorithm : IDisposable
     {
         foreach (var model in Models) model.Dispose();
     }
+}
+
+/// <summary>How an algorithm runs across the ranks of a multi-process run.</summary>
+public enum AcrossRanks
+{
+    /// <summary>It does not: one process only (CORAL and MMD compare the sources' features, Mixup mixes pairs of sources; IRM is not done).</summary>
+    No,
+    /// <summary>Each rank trains its block of the sources' models (per-source, HAM).</summary>
+    SourcesDealt,
+    /// <summary>One model replicated on every rank, each rank a share of the sources' batches, gradients summed by all_reduce (DistributedDataParallel).</summary>
+    DataParallel,
 }
 
 /// <summary>One source's batch of a step: normalized images (N, 3, R, R) and labels (N), on the training device.</summary>

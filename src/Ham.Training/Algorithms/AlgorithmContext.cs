@@ -1,5 +1,6 @@
 using Ham.Torch;
 using Ham.Training.Backbones;
+using Ham.Training.Distributed;
 using Ham.Training.Hyperparameters;
 
 namespace Ham.Training.Algorithms;
@@ -15,6 +16,9 @@ public sealed record AlgorithmContext(
     Precision Precision)
 {
     public int Steps => Hyperparameters.Int("steps");
+
+    /// <summary>Which sources this process trains and how cross-source quantities are formed (every source here, unless the run spans ranks).</summary>
+    public SourceGroup SourceGroup { get; init; } = SourceGroup.SingleProcess(Sources.Count);
 
     /// <summary>Beta(beta, beta) of the historical average every model keeps.</summary>
     public double AverageBeta => Hyperparameters.Double("beta");

@@ -10,6 +10,7 @@ namespace Ham.Training.Algorithms;
 ///   L_i = CE(f_i(x), y) over (x, y) in B_i,
 /// delivered as the merge of the sources (by the `merge` hyperparameter's method: the
 /// per-source baseline of the HAM paper's tables). <see cref="HamAlgorithm"/> adds SAE and OPA to it.
+/// In a multi-process run this process trains only its sources (<see cref="Distributed.SourceGroup.Local"/>).
 /// </summary>
 public class PerSource : Algorithm
 {
@@ -18,12 +19,19 @@ public class PerSource : Algorithm
 
     public PerSource(AlgorithmContext context) : base(context)
     {
-        models = context.Sources.Select(name => new TrainedModel(name, context)).ToList();
+        models = context.SourceGroup.Local.Select(source => new TrainedModel(context.Sources[source], context)).ToList();
         merge = new SourceMerge(context.Hyperparameters, context.Backbone.InitialState, context.TrainBatchNorm);
         InitialParameters = models[0].Model.NamedParameters().Select(p => context.Backbone.InitialState[p.Name].To(context.Device).DetachFromScope()).ToArray();
     }
 
     public override IReadOnlyList<TrainedModel> Models => models;
+
+    public override IReadOnlyList<string> ModelNames => Context.Sources;
+
+    public override AcrossRanks AcrossRanks => AcrossRanks.SourcesDealt;
+
+    /// <summary>The source (index into every step's batches and the run's sources) that model <paramref name="i"/> trains on.</summary>
+    protected int SourceOf(int i) => Context.SourceGroup.Local[i];
 
     /// <summary>theta0's parameters in the models' parameter order, on the training device.</summary>
     protected Tensor[] InitialParameters { get; }
@@ -52,7 +60,7 @@ public class PerSource : Algorithm
 
     /// <summary>Model <paramref name="i"/>'s training batch and what the log says of it: its own source's batch.</summary>
     protected virtual (Tensor Images, Tensor Labels, (string, JsonNode?)[] Terms) Batch(int i, IReadOnlyList<SourceBatch> batches) =>
-        (batches[i].Images, batches[i].Labels, []);
+        (batches[SourceOf(i)].Images, batches[SourceOf(i)].Labels, []);
 
     /// <summary>Model <paramref name="i"/>'s loss from its cross-entropy, and the logged terms: CE alone.</summary>
     protected virtual (Tensor Loss, (string, JsonNode?)[] Terms) Penalize(int i, Tensor ce) => (ce, []);

@@ -42,9 +42,10 @@ public sealed class TrainedModel : IDisposable
     /// <summary>
     /// One optimizer step on <paramref name="loss"/> at learning rate <paramref name="lr"/>, then the
     /// average absorbs the new weights. Backward and the update run outside autocast, as PyTorch
-    /// recommends (the backward ops take the forward's dtypes).
+    /// recommends (the backward ops take the forward's dtypes). <paramref name="reduceGradients"/>
+    /// runs between backward and the update (data parallel: the all_reduce of the gradients).
     /// </summary>
-    public void Step(Tensor loss, int step, double lr)
+    public void Step(Tensor loss, int step, double lr, Action<IReadOnlyList<Tensor>>? reduceGradients = null)
     {
         using var fp32 = Autocast.Off(device);
         Optimizer.ZeroGrad();
@@ -52,11 +53,13 @@ public sealed class TrainedModel : IDisposable
         if (Scaler is null)
         {
             loss.Backward();
+            reduceGradients?.Invoke(Parameters);
             Optimizer.Step();
         }
         else
         {
             Scaler.Scale(loss).Backward();
+            reduceGradients?.Invoke(Parameters);   // scaled gradients: every rank then unscales and checks the same sums
             Scaler.Step(Optimizer);
             Scaler.Update();
         }
