@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 namespace Ham.Training;
 
 /// <summary>
-/// The files of a run folder (README, "A training run") and the check that a resumed run is the
-/// run that was saved.
+/// The files of a run folder (README, "A training run"), who may write them, and the check that a
+/// resumed run is the run that was saved.
 /// </summary>
-public sealed class RunFolder(string dir)
+public sealed partial class RunFolder(string dir)
 {
     public string RunJson => Path.Combine(dir, "run.json");
     public string SplitJson => Path.Combine(dir, "split.json");

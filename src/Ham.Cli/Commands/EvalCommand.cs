@@ -22,20 +22,24 @@ static class EvalCommand
         var domains = new Option<string[]>("--domains") { Description = "domains to evaluate (default: all)", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 64 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("eval", "Accuracy of a model per domain and mean.") { model, data, domains, batch, device };
-        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], parse.GetValue(batch), parse.GetValue(device)!));
+        var activation = ActivationOption.Create();
+        var command = new Command("eval", "Accuracy of a model per domain and mean.") { model, data, domains, batch, device, activation };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(domains) ?? [], parse.GetValue(batch), parse.GetValue(device)!,
+            ActivationOption.Parse(parse.GetValue(activation))));
         return command;
     }
 
-    static int Run(string modelPath, string dataDir, string[] domainNames, int batch, string deviceName)
+    static int Run(string modelPath, string dataDir, string[] domainNames, int batch, string deviceName, Ham.Clip.Model.Activation? activation)
     {
         if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
         var device = Devices.Require(Device.Parse(deviceName));
         var listing = DomainDataset.Open(dataDir);
         var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
+        // the model first: a bad checkpoint fails before the images are decoded
+        using var backbone = Backbone.Open(modelPath, listing.Classes, new BackboneOptions(Activation: activation));
+        if (backbone.ActivationAssumed) ActivationOption.NoteAssumed(modelPath);
         var (dataset, scan) = ReadableDataset.Check(listing, chosen);
         var domains = chosen.Select(d => dataset.Domains[dataset.IndexOf(d.Name)]).ToList();
-        using var backbone = Backbone.Open(modelPath, dataset.Classes, new BackboneOptions());
         if (backbone is ResNetBackbone { HeadIsNew: true })
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(modelPath)} has no head for these {dataset.Classes.Count} classes: scoring a head initialised from seed 0[/]");
         using var classifier = backbone.CreateModel(trainBatchNorm: false);
