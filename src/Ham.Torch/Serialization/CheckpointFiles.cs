@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Ham.Torch.Serialization;
 
-namespace Ham.Merging.Checkpoints;
+namespace Ham.Torch.Serialization;
 
 /// <summary>
 /// The safetensors files a model argument names, opened, with each tensor mapped to the file
@@ -81,7 +80,7 @@ public sealed class CheckpointFiles : IDisposable
             {
                 string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, shard));
                 if (!full.StartsWith(root.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                    throw new InvalidDataException($"{indexPath}: shard '{shard}' lies outside the folder {folder}");
+                    throw new InvalidDataException($"{indexPath}: shard '{shard}' (of '{weightMap.First(p => p.Value == shard).Key}') is not a file of the model folder: it lies outside the folder {folder}");
                 if (!File.Exists(full))
                     throw new FileNotFoundException($"{indexPath} names shard '{shard}' (for '{weightMap.First(p => p.Value == shard).Key}'), which does not exist", full);
                 var file = SafetensorsFile.Open(full);
