@@ -30,8 +30,8 @@ public sealed class ResultTable
         {
             string runJson = Path.Combine(Path.GetDirectoryName(results)!, "run.json");
             if (!File.Exists(runJson)) throw new InvalidDataException($"{results} has no run.json beside it");
-            var result = JsonFields.ReadObject(results);
-            var run = JsonFields.ReadObject(runJson);
+            var result = Ham.Torch.Serialization.JsonFile.ReadObject(results);
+            var run = Ham.Torch.Serialization.JsonFile.ReadObject(runJson);
             table.Add(RowLabel(run, runJson), JsonFields.String(result, "test_domain", results), 100 * JsonFields.Number(result, "test_accuracy", results));
         }
         if (table.Methods.Count == 0) throw new InvalidDataException($"no finished runs (results.json) below {dir}");

@@ -26,10 +26,10 @@ public sealed partial class RunFolder(string dir)
     public void RequireSameRun(JsonObject description)
     {
         if (!File.Exists(RunJson)) return;   // killed before run.json was written: nothing was trained
-        var saved = JsonNode.Parse(File.ReadAllText(RunJson))!.AsObject();
+        var saved = Ham.Torch.Serialization.JsonFile.ReadObject(RunJson);
         foreach (string section in new[] { "options", "hyperparameters" })
         {
-            var before = saved[section]?.AsObject() ?? new JsonObject();
+            var before = saved[section] as JsonObject ?? throw new InvalidDataException($"{RunJson}: no '{section}' object");
             var now = description[section]!.AsObject();
             foreach (string name in before.Select(p => p.Key).Union(now.Select(p => p.Key)))
                 if (!TrainingOptions.ProcessOnly.Contains(name) && name != nameof(TrainingOptions.Hyperparameters) && !JsonNode.DeepEquals(before[name], now[name]))

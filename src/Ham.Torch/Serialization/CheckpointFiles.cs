@@ -111,29 +111,18 @@ public sealed class CheckpointFiles : IDisposable
     /// <summary>The index's weight_map: tensor name -> shard file, each name once.</summary>
     static Dictionary<string, string> ReadWeightMap(string indexPath)
     {
-        JsonDocument document;
-        try
+        var root = JsonFile.ReadObjectElement(indexPath);
+        if (!root.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"{indexPath}: expected an object with a \"weight_map\" object of tensor name -> shard file");
+        var weightMap = new Dictionary<string, string>();
+        foreach (var entry in map.EnumerateObject())
         {
-            document = JsonDocument.Parse(File.ReadAllText(indexPath));
+            if (entry.Value.ValueKind != JsonValueKind.String)
+                throw new InvalidDataException($"{indexPath}: weight_map entry '{entry.Name}' is not a shard file name");
+            if (!weightMap.TryAdd(entry.Name, entry.Value.GetString()!))
+                throw new InvalidDataException($"{indexPath}: weight_map names tensor '{entry.Name}' twice");
         }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{indexPath}: not valid JSON ({e.Message})");
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
-                throw new InvalidDataException($"{indexPath}: expected an object with a \"weight_map\" object of tensor name -> shard file");
-            var weightMap = new Dictionary<string, string>();
-            foreach (var entry in map.EnumerateObject())
-            {
-                if (entry.Value.ValueKind != JsonValueKind.String)
-                    throw new InvalidDataException($"{indexPath}: weight_map entry '{entry.Name}' is not a shard file name");
-                if (!weightMap.TryAdd(entry.Name, entry.Value.GetString()!))
-                    throw new InvalidDataException($"{indexPath}: weight_map names tensor '{entry.Name}' twice");
-            }
-            return weightMap;
-        }
+        return weightMap;
     }
 
     public void Dispose()

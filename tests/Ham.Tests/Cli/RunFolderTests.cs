@@ -87,6 +87,32 @@ public class RunFolderTests
     }
 
     /// <summary>
+    /// --resume of a run whose run.json or checkpoint state.json is empty, cut or lacks a field is
+    /// one line naming the file; the folder keeps everything it held (only the lock file is added).
+    /// </summary>
+    [Theory]
+    [InlineData("run.json", "", "run.json: not valid JSON")]
+    [InlineData("run.json", "{\"options\": {", "run.json: not valid JSON")]
+    [InlineData("run.json", "[1]", "run.json: not a JSON object")]
+    [InlineData("run.json", "{}", "run.json: no 'options' object")]
+    [InlineData("checkpoint/state.json", "{\"ste", "state.json: not valid JSON")]
+    [InlineData("checkpoint/state.json", "{}", "state.json: no 'step' integer")]
+    public void ResumeOfABrokenRunNamesTheFile(string file, string content, string names)
+    {
+        using var tree = new TempTree();
+        string[] train = [.. Train(PacsMini, tree.Path("run"))[..^4], "--steps", "2", "--batch", "2", "--checkpoint-every", "1", "--eval-every", "2"];
+        var first = ConsoleCapture.Run(train);
+        Assert.True(first.ExitCode == 0, first.Output);
+        File.Delete(tree.Path("run/results.json"));
+        if (file == "run.json") Directory.Delete(tree.Path("run/checkpoint"), recursive: true);   // so the run is read before any checkpoint
+        File.WriteAllText(tree.Path($"run/{file}"), content);
+        var before = Snapshot(tree.Root);
+        var (code, output) = ConsoleCapture.Run([.. train, "--resume"]);
+        AssertOneErrorLine(new Case(names, [], Nothing, 1, names), code, output);
+        Assert.Equal(before, Snapshot(tree.Root));
+    }
+
+    /// <summary>
     /// --overwrite removes every file of the old run (a source the new run does not have, an old
     /// checkpoint) before training, and takes over a lock left by a process that is gone.
     /// </summary>
