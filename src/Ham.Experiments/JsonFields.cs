@@ -1,29 +1,14 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Ham.Experiments;
 
 /// <summary>
-/// Reads the JSON files of run folders (results.json, run.json) so that an empty, cut or
-/// hand-edited file is an error naming the file and the field that is missing or wrong, not a
-/// JsonException or a NullReferenceException.
+/// Fields of the JSON files of run folders (results.json, run.json, read by
+/// <see cref="Ham.Torch.Serialization.JsonFile"/>), so that a hand-edited file is an error naming
+/// the file and the field that is missing or wrong, not a NullReferenceException.
 /// </summary>
 static class JsonFields
 {
-    public static JsonObject ReadObject(string path)
-    {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})");
-        }
-        return node as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object");
-    }
-
     public static JsonObject Object(JsonObject parent, string name, string path) =>
         parent[name] as JsonObject ?? throw new InvalidDataException($"{path}: no '{name}' object");
 

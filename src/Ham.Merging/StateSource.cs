@@ -1,5 +1,6 @@
 using Ham.Torch;
 using Ham.Merging.Checkpoints;
+using Ham.Torch.Serialization;
 
 namespace Ham.Merging;
 

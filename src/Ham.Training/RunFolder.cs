@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 namespace Ham.Training;
 
 /// <summary>
-/// The files of a run folder (README, "A training run") and the check that a resumed run is the
-/// run that was saved.
+/// The files of a run folder (README, "A training run"), who may write them, and the check that a
+/// resumed run is the run that was saved.
 /// </summary>
-public sealed class RunFolder(string dir)
+public sealed partial class RunFolder(string dir)
 {
     public string RunJson => Path.Combine(dir, "run.json");
     public string SplitJson => Path.Combine(dir, "split.json");
@@ -28,10 +28,10 @@ public sealed class RunFolder(string dir)
     public void RequireSameRun(JsonObject description)
     {
         if (!File.Exists(RunJson)) return;   // killed before run.json was written: nothing was trained
-        var saved = JsonNode.Parse(File.ReadAllText(RunJson))!.AsObject();
+        var saved = Ham.Torch.Serialization.JsonFile.ReadObject(RunJson);
         foreach (string section in new[] { "options", "hyperparameters" })
         {
-            var before = saved[section]?.AsObject() ?? new JsonObject();
+            var before = saved[section] as JsonObject ?? throw new InvalidDataException($"{RunJson}: no '{section}' object");
             var now = description[section]!.AsObject();
             foreach (string name in before.Select(p => p.Key).Union(now.Select(p => p.Key)))
                 if (!TrainingOptions.ProcessOnly.Contains(name) && name != nameof(TrainingOptions.Hyperparameters) && !JsonNode.DeepEquals(before[name], now[name]))

@@ -42,24 +42,37 @@ public sealed class Trainer : IDisposable
     readonly Precision precision;
     readonly List<InfiniteDomainLoader> loaders = [];
     readonly SourceGroup share;
+    readonly RunLock? runLock;
+    readonly IReadOnlyList<string> skippedImages;
 
+    /// <param name="readable">
+    /// the dataset to train on, given its listing: a command that decodes every image first and
+    /// leaves out the unreadable ones passes that check here (it runs after the options, the run
+    /// folder and the model are checked, before anything is written); none trains on the listing
+    /// </param>
     /// <param name="ranks">the process group of a multi-process run (its lifetime is the caller's), or null for one process</param>
-    public Trainer(TrainingOptions options, ProcessGroup? ranks = null, int localRank = 0)
+    public Trainer(TrainingOptions options, Func<DomainDataset, DomainDataset>? readable = null, ProcessGroup? ranks = null, int localRank = 0)
     {
         options.Validate();
         this.options = options;
-        dataset = DomainDataset.Open(options.DataDir);
-        testIndex = dataset.IndexOf(options.TestDomain);
-        sourceIndices = Enumerable.Range(0, dataset.Domains.Count).Where(i => i != testIndex).ToArray();
-        share = ranks is null ? SourceGroup.SingleProcess(sourceIndices.Length) : SourceGroup.Across(ranks, sourceIndices.Length, localRank);
+        var listing = DomainDataset.Open(options.DataDir);
+        testIndex = listing.IndexOf(options.TestDomain);
+        int sourceCount = listing.Domains.Count - 1;
+        share = ranks is null ? SourceGroup.SingleProcess(sourceCount) : SourceGroup.Across(ranks, sourceCount, localRank);
         device = Devices.Require(share.DeviceFor(options.Device));
         precision = PrecisionNames.Parse(options.Precision, "--precision");
         using (Autocast.On(device, precision)) { }   // a precision this libtorch cannot autocast to on this device fails now, not at step 1
-        splits = DomainBedSplit.ForDomains(dataset.Domains.Select(d => (d.Name, d.Images.Count)).ToList(), testIndex, options.TrialSeed);
-        backbone = Backbone.Open(options.ModelPath, dataset.Classes, new BackboneOptions(options.ImageSize, options.Seed));
+        folder = new RunFolder(options.OutDir);
+        // The run folder is rank 0's: the other ranks write only their checkpoint folders into it.
+        if (share.IsLeader) folder.RequireClaimable(options.DataDir, options.Resume, options.Overwrite);
+        backbone = Backbone.Open(options.ModelPath, listing.Classes, new BackboneOptions(options.ImageSize, options.Seed, options.ParsedActivation));
         try
         {
             hyperparameters = HyperparameterSpace.Resolve(options.Method, backbone.Kind, options.HparamsSeed, options.TrialSeed, options.Hyperparameters);
+            dataset = readable?.Invoke(listing) ?? listing;
+            sourceIndices = Enumerable.Range(0, dataset.Domains.Count).Where(i => i != testIndex).ToArray();
+            splits = DomainBedSplit.ForDomains(dataset.Domains.Select(d => (d.Name, d.Images.Count)).ToList(), testIndex, options.TrialSeed);
+            RequireBatchFits();
             var context = new AlgorithmContext(backbone, hyperparameters, sourceIndices.Select(i => dataset.Domains[i].Name).ToList(),
                 options.Seed, options.TrainBatchNorm, device, precision) { SourceGroup = share };
             algorithm = AlgorithmRegistry.Get(options.Method).Create(context);
@@ -67,20 +80,40 @@ public sealed class Trainer : IDisposable
                 throw new ArgumentException($"--method {options.Method}: it runs in one process only (its loss couples the sources' batches, or it is not done) " +
                     "(across ranks: the per-source algorithms, erm and clipood)");
             evaluation = new SplitEvaluation(backbone, dataset, splits, testIndex, device);
+            // last: once the folder is claimed (an old run removed), nothing here fails
+            runLock = share.IsLeader ? folder.Claim(options.DataDir, options.Resume, options.Overwrite) : null;
         }
         catch
         {
+            evaluation?.Dispose();
             algorithm?.Dispose();
             backbone.Dispose();
             throw;
         }
+        skippedImages = listing.Domains.SelectMany(d => d.Images).Select(i => i.Path)
+            .Except(dataset.Domains.SelectMany(d => d.Images).Select(i => i.Path)).Select(p => Path.GetRelativePath(options.DataDir, p)).ToList();
         schedule = new CosineSchedule(hyperparameters.Double("lr"), Steps);
-        folder = new RunFolder(options.OutDir);
-        Directory.CreateDirectory(options.OutDir);
         log = new TrainingLog(folder.Log);
         records = new RunRecords(folder.Records);
         configuration = RunConfiguration.Of(options, hyperparameters);
     }
+
+    /// <summary>
+    /// Every source must hold a batch: batches are drawn with replacement, so a larger one would
+    /// train on, repeating images within each batch; DomainBed's InfiniteDataLoader
+    /// (RandomSampler(replacement=True) cut by BatchSampler(drop_last=True)) never yields such a batch at all.
+    /// </summary>
+    void RequireBatchFits()
+    {
+        int batch = hyperparameters.Int("batch_size");
+        foreach (int i in sourceIndices)
+            if (splits[i].In.Count < batch)
+                throw new ArgumentException($"hyperparameter batch_size is {batch}, but source '{dataset.Domains[i].Name}' has {splits[i].In.Count} training images " +
+                    $"(its in-split, without the {splits[i].Out.Count} held out): a batch draws from one source, so use at most {sourceIndices.Min(j => splits[j].In.Count)}");
+    }
+
+    /// <summary>The checkpoint did not say its activation and the default (CLIP: OpenAI's QuickGELU) was assumed; the CLI says so.</summary>
+    public bool ActivationAssumed => backbone.ActivationAssumed;
 
     int Steps => hyperparameters.Int("steps");
 
@@ -300,6 +333,7 @@ public sealed class Trainer : IDisposable
         ["libtorch"] = LibTorch.Version,
         ["threads"] = LibTorch.Threads,
         ["split"] = "split.json",
+        ["skipped_images"] = new JsonArray(skippedImages.Select(p => (JsonNode?)p).ToArray()),
     };
 
     public void Dispose()
@@ -308,5 +342,6 @@ public sealed class Trainer : IDisposable
         evaluation.Dispose();
         algorithm.Dispose();
         backbone.Dispose();
+        runLock?.Dispose();
     }
 }

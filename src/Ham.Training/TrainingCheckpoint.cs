@@ -50,8 +50,9 @@ static class TrainingCheckpoint
             if (Directory.Exists(dir + ".old")) Directory.Move(dir + ".old", dir);
             else return null;
         }
-        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "state.json")))!.AsObject();
-        int step = state["step"]!.GetValue<int>();
+        string statePath = Path.Combine(dir, "state.json");
+        var state = JsonFile.ReadObject(statePath);
+        int step = state["step"] is JsonValue value && value.TryGetValue(out int saved) ? saved : throw new InvalidDataException($"{statePath}: no 'step' integer");
         using var scope = new DisposeScope();
         for (int i = 0; i < models.Count; i++)
         {

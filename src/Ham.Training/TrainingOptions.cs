@@ -39,6 +39,19 @@ public sealed record TrainingOptions
     public int CheckpointEvery { get; init; } = 100;
     public bool Resume { get; init; }
 
+    /// <summary>Replace the run in <see cref="OutDir"/>: its files are removed once every check has passed (never files Ham did not write).</summary>
+    public bool Overwrite { get; init; }
+
+    /// <summary>
+    /// gelu or quick_gelu, for a CLIP checkpoint that does not say its activation (no config.json,
+    /// no Ham metadata, not OpenAI's TorchScript); null: the file's own, else OpenAI's quick_gelu.
+    /// </summary>
+    public string? Activation { get; init; }
+
+    /// <summary><see cref="Activation"/> parsed (null when not given).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Ham.Clip.Model.Activation? ParsedActivation => Activation is null ? null : Ham.Clip.Model.Activations.Parse(Activation, "--activation");
+
     /// <summary>
     /// Batch-norm layers (ResNets) normalize with batch statistics and update their running
     /// statistics during training; off (the default, as CLIPood and DomainBed) keeps them frozen in eval mode.
@@ -55,7 +68,7 @@ public sealed record TrainingOptions
     public int? StopAfter { get; init; }
 
     /// <summary>The options that only say how this process runs, not what is trained: a resumed run may differ in them.</summary>
-    public static IReadOnlySet<string> ProcessOnly { get; } = new HashSet<string> { nameof(Resume), nameof(StopAfter) };
+    public static IReadOnlySet<string> ProcessOnly { get; } = new HashSet<string> { nameof(Resume), nameof(Overwrite), nameof(StopAfter) };
 
     public void Validate()
     {
@@ -64,6 +77,8 @@ public sealed record TrainingOptions
         Require(CheckpointEvery >= 1, $"--checkpoint-every must be at least 1, got {CheckpointEvery}");
         Require(ImageSize >= 0, $"--image-size must be positive, got {ImageSize}");
         Require(HparamsSeed >= 0, $"--hparams-seed must be >= 0, got {HparamsSeed}");
+        Require(!(Resume && Overwrite), "--resume continues the run in --out and --overwrite replaces it: give one of them");
+        _ = ParsedActivation;
         Algorithms.AlgorithmRegistry.Get(Method);
         Ham.Torch.Device.Parse(Device);
         PrecisionNames.Parse(Precision, "--precision");

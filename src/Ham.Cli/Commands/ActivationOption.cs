@@ -23,8 +23,11 @@ static class ActivationOption
     public static ClipCheckpointContents Read(string path, Activation? activation)
     {
         var contents = ClipCheckpoint.Read(path, activation);
-        if (contents.Source == ClipSettingsSource.Assumed)
-            Console.Error.WriteLine($"note: {path} does not say its activation; assuming quick_gelu (OpenAI's) and 64-wide heads; pass --activation gelu for a model trained with GELU");
+        if (contents.Source == ClipSettingsSource.Assumed) NoteAssumed(path);
         return contents;
     }
+
+    /// <summary>The note, for commands that open a checkpoint through a backbone (<see cref="Ham.Training.Backbones.Backbone.ActivationAssumed"/>).</summary>
+    public static void NoteAssumed(string path) =>
+        Console.Error.WriteLine($"note: {path} does not say its activation; assuming quick_gelu (OpenAI's) and 64-wide heads; pass --activation gelu for a model trained with GELU");
 }

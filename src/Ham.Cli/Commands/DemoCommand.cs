@@ -68,6 +68,7 @@ static class DemoCommand
                         DataDir = SyntheticBenchmark.BenchmarkFolder(data), TestDomain = testDomain, ModelPath = model,
                         OutDir = Path.Combine(dir, "runs", runs[i].Label.Split(' ')[0].ToLowerInvariant() + (runs[i].Merge == "ties" ? "-ties" : "")),
                         Method = runs[i].Method, EvalEvery = steps, CheckpointEvery = steps, Hyperparameters = hyperparameters,
+                        Overwrite = true,   // the demo owns its runs folder: a second demo replaces the first one's runs
                     };
                     using var trainer = new Trainer(options);
                     var task = tasks[i];

@@ -23,18 +23,21 @@ static class EmbedCommand
         var classes = new Option<string[]>("--classes") { Description = "class names for a CLIP's head (folder-style names)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "output .safetensors file", Required = true };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("embed", "Features and logits of any model on images, saved as safetensors.") { model, images, classes, output, device };
-        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(classes) ?? [], parse.GetValue(output)!, parse.GetValue(device)!));
+        var activation = ActivationOption.Create();
+        var command = new Command("embed", "Features and logits of any model on images, saved as safetensors.") { model, images, classes, output, device, activation };
+        command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(classes) ?? [], parse.GetValue(output)!, parse.GetValue(device)!,
+            ActivationOption.Parse(parse.GetValue(activation))));
         return command;
     }
 
-    static int Run(string modelPath, string[] imagePaths, string[] classes, string output, string deviceName)
+    static int Run(string modelPath, string[] imagePaths, string[] classes, string output, string deviceName, Ham.Clip.Model.Activation? activation)
     {
         if (imagePaths.Length == 0) throw new ArgumentException("--images: give at least one image");
         var device = Devices.Require(Device.Parse(deviceName));
         using var scope = new DisposeScope();
         using var noGrad = LibTorch.NoGrad();
-        using var backbone = Backbone.Open(modelPath, classes, new BackboneOptions());
+        using var backbone = Backbone.Open(modelPath, classes, new BackboneOptions(Activation: activation));
+        if (backbone.ActivationAssumed) ActivationOption.NoteAssumed(modelPath);
         using var classifier = backbone.CreateModel(trainBatchNorm: false);
         classifier.To(device);
         var transform = new EvalTransform(backbone.Resolution, backbone.Mean, backbone.Std);

@@ -26,18 +26,19 @@ static class EvalCommand
         var domains = new Option<string[]>("--domains") { Description = "domains to evaluate (default: all)", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 64 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("eval", "Accuracy of a model per domain and mean, or on a run's split as a record of that run.") { model, data, run, label, domains, batch, device };
+        var activation = ActivationOption.Create();
+        var command = new Command("eval", "Accuracy of a model per domain and mean, or on a run's split as a record of that run.") { model, data, run, label, domains, batch, device, activation };
         command.SetAction(parse =>
         {
             if (parse.GetValue(run) is { } runDir)
             {
-                if (parse.GetValue(data) is not null || parse.GetValue(domains) is { Length: > 0 })
-                    throw new ArgumentException("--run scores on the run's own dataset and split: leave out --data and --domains");
+                if (parse.GetValue(data) is not null || parse.GetValue(domains) is { Length: > 0 } || parse.GetValue(activation) is not null)
+                    throw new ArgumentException("--run scores on the run's own dataset, split and model settings: leave out --data, --domains and --activation");
                 return RunRecord(runDir, parse.GetValue(model)!, parse.GetValue(label), parse.GetValue(device)!);
             }
             if (parse.GetValue(label) is not null) throw new ArgumentException("--label names a record of --run: give --run too");
             return Run(parse.GetValue(model)!, parse.GetValue(data) ?? throw new ArgumentException("give --data (a dataset folder) or --run (a run folder)"),
-                parse.GetValue(domains) ?? [], parse.GetValue(batch), parse.GetValue(device)!);
+                parse.GetValue(domains) ?? [], parse.GetValue(batch), parse.GetValue(device)!, ActivationOption.Parse(parse.GetValue(activation)));
         });
         return command;
     }
@@ -55,15 +56,17 @@ static class EvalCommand
         return 0;
     }
 
-    static int Run(string modelPath, string dataDir, string[] domainNames, int batch, string deviceName)
+    static int Run(string modelPath, string dataDir, string[] domainNames, int batch, string deviceName, Ham.Clip.Model.Activation? activation)
     {
         if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
         var device = Devices.Require(Device.Parse(deviceName));
         var listing = DomainDataset.Open(dataDir);
         var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
+        // the model first: a bad checkpoint fails before the images are decoded
+        using var backbone = Backbone.Open(modelPath, listing.Classes, new BackboneOptions(Activation: activation));
+        if (backbone.ActivationAssumed) ActivationOption.NoteAssumed(modelPath);
         var (dataset, scan) = ReadableDataset.Check(listing, chosen);
         var domains = chosen.Select(d => dataset.Domains[dataset.IndexOf(d.Name)]).ToList();
-        using var backbone = Backbone.Open(modelPath, dataset.Classes, new BackboneOptions());
         if (backbone is ResNetBackbone { HeadIsNew: true })
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(modelPath)} has no head for these {dataset.Classes.Count} classes: scoring a head initialised from seed 0[/]");
         using var classifier = backbone.CreateModel(trainBatchNorm: false);

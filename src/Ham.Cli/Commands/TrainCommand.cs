@@ -23,14 +23,15 @@ static class TrainCommand
         var hparamsSeed = new Option<int>("--hparams-seed") { Description = "DomainBed's hparams_seed: 0 = defaults, N draws each from the search space" };
         var seed = new Option<int>("--seed");
         var trialSeed = new Option<int>("--trial-seed");
-        var resume = new Option<bool>("--resume") { Description = "continue from the run folder's checkpoint" };
+        var resume = new Option<bool>("--resume") { Description = "continue the unfinished run in --out from its checkpoint (a new or empty folder starts one)" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace the run in --out: its files are removed (files Ham did not write are refused, never removed)" };
         var command = new Command("train", "Train one algorithm (HAM, a baseline) on the source domains and evaluate on the held-out domain.");
-        foreach (var option in (Option[])[testDomain, output, method, variant, hparamsSeed, seed, trialSeed, resume, .. flags.All])
+        foreach (var option in (Option[])[testDomain, output, method, variant, hparamsSeed, seed, trialSeed, resume, overwrite, .. flags.All])
             command.Options.Add(option);
         command.SetAction(parse => Run(flags.Read(parse, parse.GetValue(method)!, parse.GetValue(testDomain)!, parse.GetValue(output)!) with
         {
             Variant = parse.GetValue(variant), HparamsSeed = parse.GetValue(hparamsSeed), Seed = parse.GetValue(seed), TrialSeed = parse.GetValue(trialSeed),
-            Resume = parse.GetValue(resume),
+            Resume = parse.GetValue(resume), Overwrite = parse.GetValue(overwrite),
             StopAfter = Environment.GetEnvironmentVariable("HAM_STOP_AFTER") is { } stop ? int.Parse(stop) : null,
         }));
         return command;
@@ -41,8 +42,12 @@ static class TrainCommand
         JsonObject results = null!;
         var launch = LaunchEnvironment.Read();
         using var ranks = launch is null ? null : ProcessGroup.Create(launch);
-        using (var trainer = new Trainer(options, ranks, launch?.LocalRank ?? 0))
+        Ham.Data.Datasets.ScanReport? scan = null;
+        // Every image is decoded once before step 1 and the unreadable ones are left out, so no run dies half-way on one.
+        using (var trainer = new Trainer(options, listing => { var (dataset, report) = ReadableDataset.Check(listing); scan = report; return dataset; },
+            ranks, launch?.LocalRank ?? 0))
         {
+            if (trainer.ActivationAssumed) ActivationOption.NoteAssumed(options.ModelPath);
             int steps = trainer.Hyperparameters.Int("steps");
             AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(ctx =>
@@ -62,6 +67,7 @@ static class TrainCommand
             return 0;
         }
         AnsiConsole.Write(ResultsTable(results));
+        ReadableDataset.PrintSkipped(scan!);
         return 0;
     }
 

@@ -16,6 +16,7 @@ sealed class TrainingFlags
 
     public Option<string> Data { get; } = new("--data") { Description = "dataset folder: DIR/<domain>/<class>/<image>", Required = true };
     public Option<string> Model { get; } = new("--model") { Description = "starting checkpoint: a CLIP, or a torchvision ResNet", Required = true };
+    public Option<string?> Activation { get; } = ActivationOption.Create();
     public Option<string[]> Hparams { get; } = new("--hparam")
     {
         Description = "set a hyperparameter, NAME=VALUE (repeatable; `ham hparams --method M` lists them)", AllowMultipleArgumentsPerToken = true,
@@ -51,7 +52,7 @@ sealed class TrainingFlags
     ];
 
     /// <summary>Every shared flag, after a command's own paths in its help.</summary>
-    public IEnumerable<Option> All => [Data, Model, .. shorthands.Select(s => s.Flag), Hparams, ImageSize, EvalEvery, CheckpointEvery, Device, Precision, BatchNorm];
+    public IEnumerable<Option> All => [Data, Model, Activation, .. shorthands.Select(s => s.Flag), Hparams, ImageSize, EvalEvery, CheckpointEvery, Device, Precision, BatchNorm];
 
     /// <summary>The `--method` help: every registered algorithm.</summary>
     public static string MethodHelp => string.Join("; ", AlgorithmRegistry.All.Select(e => $"{e.Name}: {e.Summary}"));
@@ -62,7 +63,7 @@ sealed class TrainingFlags
         DataDir = parse.GetValue(Data)!, ModelPath = parse.GetValue(Model)!, TestDomain = testDomain, OutDir = outDir, Method = method,
         Hyperparameters = HyperparameterValues(parse), ImageSize = parse.GetValue(ImageSize),
         EvalEvery = parse.GetValue(EvalEvery), CheckpointEvery = parse.GetValue(CheckpointEvery), Device = parse.GetValue(Device)!,
-        Precision = parse.GetValue(Precision)!,
+        Precision = parse.GetValue(Precision)!, Activation = parse.GetValue(Activation),
         TrainBatchNorm = parse.GetValue(BatchNorm) switch
         {
             "frozen" => false, "train" => true, var b => throw new ArgumentException($"--batch-norm must be frozen or train, got '{b}'"),

@@ -169,46 +169,21 @@ public static class ClipCheckpoint
         if (configJson != null) InputFile.Require(configJson, "config.json");
         Dictionary<string, Tensor> raw;
         if (Holds(directory, "model.safetensors")) raw = SafetensorsFile.Load(Path.Combine(directory, "model.safetensors"));
-        else if (Holds(directory, "model.safetensors.index.json")) raw = ReadShards(directory, Path.Combine(directory, "model.safetensors.index.json"));
+        else if (Holds(directory, "model.safetensors.index.json")) raw = ReadShards(Path.Combine(directory, "model.safetensors.index.json"));
         else if (Holds(directory, "pytorch_model.bin")) raw = TorchFiles.ReadStateDict(Path.Combine(directory, "pytorch_model.bin"));
         else throw new FileNotFoundException($"{directory}: a Hugging Face CLIP directory needs model.safetensors, model.safetensors.index.json or pytorch_model.bin");
         return new Stored(Canonical(raw, directory), configJson);
     }
 
-    /// <summary>The shards an index names; each must be a file in the model's own folder (it may be a link, as in the Hugging Face cache).</summary>
-    static Dictionary<string, Tensor> ReadShards(string directory, string indexPath)
+    /// <summary>The tensors of the shards an index names, read as <see cref="CheckpointFiles"/> checks them (each shard a file of the model's own folder, which may be a link, as in the Hugging Face cache).</summary>
+    static Dictionary<string, Tensor> ReadShards(string indexPath)
     {
         InputFile.Require(indexPath, "index");
-        JsonElement map;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(indexPath));
-            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("weight_map", out var found) || found.ValueKind != JsonValueKind.Object)
-                throw new InvalidDataException($"{indexPath}: no weight_map object");
-            map = found.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{indexPath}: not valid JSON ({e.Message})");
-        }
-        var shards = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var entry in map.EnumerateObject())
-        {
-            if (entry.Value.ValueKind != JsonValueKind.String) throw new InvalidDataException($"{indexPath}: weight_map entry '{entry.Name}' is not a file name");
-            string shard = entry.Value.GetString()!;
-            if (shard.Length == 0 || Path.IsPathRooted(shard) || shard.Split('/', '\\').Contains(".."))
-                throw new InvalidDataException($"{indexPath}: shard '{shard}' (of '{entry.Name}') is not a file of the model folder");
-            if (!shards.TryGetValue(shard, out var names)) shards[shard] = names = [];
-            names.Add(entry.Name);
-        }
+        using var files = CheckpointFiles.Open(indexPath);
         var result = new Dictionary<string, Tensor>();
         try
         {
-            foreach (var (shard, names) in shards)
-            {
-                using var file = SafetensorsFile.Open(Path.Combine(directory, shard));
-                foreach (var name in names) result[name] = file.Read(name);
-            }
+            foreach (string name in files.Names) result[name] = files.Locate(name).File.Read(name);
         }
         catch
         {

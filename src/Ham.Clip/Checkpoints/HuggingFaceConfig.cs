@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ham.Clip.Model;
+using Ham.Torch.Serialization;
 
 namespace Ham.Clip.Checkpoints;
 
@@ -18,17 +19,7 @@ public static class HuggingFaceConfig
     /// <summary><paramref name="fromWeights"/> with the config's activations, head widths and epsilons; an error naming every field that contradicts the weights.</summary>
     public static ClipConfig Apply(ClipConfig fromWeights, string configPath, IReadOnlyDictionary<string, Ham.Torch.Tensor> state)
     {
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(configPath));
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{configPath}: not valid JSON ({e.Message})");
-        }
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{configPath}: not a JSON object");
+        var root = JsonFile.ReadObjectElement(configPath);
         var problems = new List<string>();
         string modelType = Text(root, "model_type", "clip", configPath);
         if (modelType != "clip") problems.Add($"model_type is '{modelType}', not 'clip'");

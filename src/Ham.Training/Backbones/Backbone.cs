@@ -27,6 +27,9 @@ public abstract class Backbone : IDisposable
     /// <summary>One line for run.json: the architecture.</summary>
     public abstract string Describe();
 
+    /// <summary>The checkpoint did not say its activation and the default was assumed (CLIP: OpenAI's QuickGELU), for a note to the user.</summary>
+    public virtual bool ActivationAssumed => false;
+
     /// <summary>A new classifier holding theta0, in eval mode (batch norm frozen) unless <paramref name="trainBatchNorm"/>. The caller disposes it.</summary>
     public abstract ClassifierModel CreateModel(bool trainBatchNorm);
 
@@ -47,5 +50,9 @@ public abstract class Backbone : IDisposable
     public abstract void Dispose();
 }
 
-/// <summary>How a backbone is built: the training image size (CLIP: 0 = the model's; another resamples the position grid) and the head's seed (ResNet).</summary>
-public sealed record BackboneOptions(int ImageSize = 0, int HeadSeed = 0);
+/// <summary>
+/// How a backbone is built: the training image size (CLIP: 0 = the model's; another resamples the
+/// position grid), the head's seed (ResNet), and the activation of a CLIP checkpoint that does not
+/// say its own (null: OpenAI's QuickGELU, noted by <see cref="Backbone.ActivationAssumed"/>).
+/// </summary>
+public sealed record BackboneOptions(int ImageSize = 0, int HeadSeed = 0, Ham.Clip.Model.Activation? Activation = null);

@@ -1,3 +1,4 @@
+using Ham.Clip.Model;
 using Ham.Torch.Serialization;
 using Ham.Vision;
 
@@ -13,6 +14,8 @@ static class BackboneFormats
     public static Backbone Open(string modelPath, IReadOnlyList<string> classes, BackboneOptions options)
     {
         if (!IsTorchvisionResNet(modelPath)) return new ClipBackbone(modelPath, classes, options);
+        if (options.Activation is { } activation)
+            throw new ArgumentException($"--activation {activation.Name()} is for CLIP checkpoints; {modelPath} is a torchvision ResNet (ReLU throughout)");
         var state = ResNetCheckpoint.ReadStateDict(modelPath);
         try
         {

@@ -20,12 +20,15 @@ public sealed class ClipBackbone : Backbone
     readonly Dictionary<string, Tensor> initialState;
     readonly Tensor classEmbeddings;   // (classes, embed) unit text embeddings of the class prompts
     readonly double logitScale;        // exp(logit_scale) of the checkpoint
+    readonly bool activationAssumed;
 
     public ClipBackbone(string modelPath, IReadOnlyList<string> classes, BackboneOptions options)
     {
         this.modelPath = modelPath;
         if (classes.Count == 0) throw new ArgumentException($"{modelPath} is a CLIP: its head needs the class names");
-        using var clip = ClipCheckpoint.Load(modelPath);
+        var contents = ClipCheckpoint.Read(modelPath, options.Activation);
+        activationAssumed = contents.Source == ClipSettingsSource.Assumed;
+        using var clip = ClipCheckpoint.Load(contents, modelPath);
         using var scope = new DisposeScope();
         using var head = ZeroShotHead.Create(clip, classes, PromptTemplates.Single);
         classEmbeddings = head.ClassEmbeddings.Clone().DetachFromScope();
@@ -54,6 +57,8 @@ public sealed class ClipBackbone : Backbone
     public override float[] Std => ClipPreprocessing.Std;
 
     public override string Describe() => config.Describe();
+
+    public override bool ActivationAssumed => activationAssumed;
 
     public override ClassifierModel CreateModel(bool trainBatchNorm)
     {

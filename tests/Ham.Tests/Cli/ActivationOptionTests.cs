@@ -55,4 +55,50 @@ public class ActivationOptionTests
         Assert.Contains("activation gelu was asked for, but", printed);
         Assert.False(File.Exists("never.safetensors"));
     }
+
+    /// <summary>
+    /// `--activation` reaches the model in train, eval and embed as the file's own metadata would:
+    /// embed with --activation gelu gives the features of the same weights converted with GELU
+    /// recorded, and another function than the QuickGELU assumed (with its note) without it; a
+    /// trained run records the option in run.json and GELU in its model's metadata.
+    /// </summary>
+    [Fact]
+    public void TrainEvalAndEmbedTakeTheActivationAndTrainRecordsIt()
+    {
+        using var tree = new Data.TempTree();
+        string image = SharedData.Path("fixtures", "clip", "images", "sketch_5921.png");
+        float[] Features(string name, params string[] more)
+        {
+            var (code, printed) = ConsoleCapture.Run(["embed", "--images", image, "--classes", "cat", "dog", "--out", tree.Path(name), .. more]);
+            Assert.True(code == 0, printed);
+            Assert.Equal(!more.Contains("--activation") && more[1] == Fixture("openai.safetensors"), printed.Contains("note: ") && printed.Contains("assuming quick_gelu"));
+            var tensors = SafetensorsFile.Load(tree.Path(name));
+            var features = tensors["image_features"].ToArray<float>();
+            foreach (var t in tensors.Values) t.Dispose();
+            return features;
+        }
+        Assert.Equal(0, ConsoleCapture.Run("clip", "convert", "--model", Fixture("openai.safetensors"), "--out", tree.Path("gelu.safetensors"), "--activation", "gelu").ExitCode);
+        var given = Features("given.safetensors", "--model", Fixture("openai.safetensors"), "--activation", "gelu");
+        var recorded = Features("recorded.safetensors", "--model", tree.Path("gelu.safetensors"));
+        var assumed = Features("assumed.safetensors", "--model", Fixture("openai.safetensors"));
+        Assert.Equal(recorded, given);
+        Assert.NotEqual(assumed, given);
+
+        var (evalCode, evalPrinted) = ConsoleCapture.Run("eval", "--model", Fixture("openai.safetensors"), "--data", SharedData.Path("data", "PACS-mini"), "--domains", "sketch", "--activation", "gelu");
+        Assert.True(evalCode == 0, evalPrinted);
+        Assert.DoesNotContain("note:", evalPrinted);
+
+        var jpg = File.ReadAllBytes(SharedData.Path("data", "PACS-mini", "photo", "dog", "056_0001.jpg"));
+        foreach (string domain in new[] { "photo", "cartoon", "sketch" })
+            foreach (string c in new[] { "cat", "dog" })
+                for (int i = 0; i < 3; i++) tree.File($"data/{domain}/{c}/{i}.jpg", jpg);
+        var (code, printed) = ConsoleCapture.Run("train", "--data", tree.Path("data"), "--model", Fixture("openai.safetensors"), "--test-domain", "sketch", "--out", tree.Path("run"),
+            "--steps", "1", "--batch", "2", "--activation", "gelu");
+        Assert.True(code == 0, printed);
+        var run = JsonNode.Parse(File.ReadAllText(tree.Path("run/run.json")))!;
+        Assert.Equal("gelu", run["options"]!["Activation"]!.GetValue<string>());
+        Assert.Contains("gelu, 64-wide heads", run["model"]!.GetValue<string>());
+        using var trained = SafetensorsFile.Open(tree.Path("run/model.safetensors"));
+        Assert.Equal(("gelu", "gelu"), (trained.Metadata["ham.vision.activation"], trained.Metadata["ham.text.activation"]));
+    }
 }

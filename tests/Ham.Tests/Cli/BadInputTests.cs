@@ -142,7 +142,7 @@ public class BadInputTests
         Assert.Equal(FileSystemEntryKind.Device, FileSystemEntry.Of("/dev/full").Kind);
     }
 
-    static void AssertOneErrorLine(Case c, int code, string output)
+    internal static void AssertOneErrorLine(Case c, int code, string output)
     {
         Assert.True(code == c.Code, $"{c.Name}: exit {code}, expected {c.Code}: {output}");
         var errors = output.Split('\n').Where(l => l.StartsWith("error: ")).ToList();
@@ -153,7 +153,7 @@ public class BadInputTests
     }
 
     /// <summary>Every entry below <paramref name="root"/> (not following links): its kind, and a file's bytes or a link's target.</summary>
-    static List<string> Snapshot(string root)
+    internal static List<string> Snapshot(string root)
     {
         var entries = new List<string>();
         void Walk(string dir)
@@ -216,7 +216,7 @@ public class BadInputTests
         Assert.Contains("0.jpg: 227x227 is 51529 pixels, above the limit of 100", output);
     }
 
-    static (int Code, string Output) RunProcess(IEnumerable<string> args, string? setting)
+    internal static (int Code, string Output) RunProcess(IEnumerable<string> args, string? setting)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ham.dll"));

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Ham.Torch.Serialization;
 
-namespace Ham.Merging.Checkpoints;
+namespace Ham.Torch.Serialization;
 
 /// <summary>
 /// The safetensors files a model argument names, opened, with each tensor mapped to the file
@@ -81,7 +80,7 @@ public sealed class CheckpointFiles : IDisposable
             {
                 string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, shard));
                 if (!full.StartsWith(root.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                    throw new InvalidDataException($"{indexPath}: shard '{shard}' lies outside the folder {folder}");
+                    throw new InvalidDataException($"{indexPath}: shard '{shard}' (of '{weightMap.First(p => p.Value == shard).Key}') is not a file of the model folder: it lies outside the folder {folder}");
                 if (!File.Exists(full))
                     throw new FileNotFoundException($"{indexPath} names shard '{shard}' (for '{weightMap.First(p => p.Value == shard).Key}'), which does not exist", full);
                 var file = SafetensorsFile.Open(full);
@@ -112,29 +111,18 @@ public sealed class CheckpointFiles : IDisposable
     /// <summary>The index's weight_map: tensor name -> shard file, each name once.</summary>
     static Dictionary<string, string> ReadWeightMap(string indexPath)
     {
-        JsonDocument document;
-        try
+        var root = JsonFile.ReadObjectElement(indexPath);
+        if (!root.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"{indexPath}: expected an object with a \"weight_map\" object of tensor name -> shard file");
+        var weightMap = new Dictionary<string, string>();
+        foreach (var entry in map.EnumerateObject())
         {
-            document = JsonDocument.Parse(File.ReadAllText(indexPath));
+            if (entry.Value.ValueKind != JsonValueKind.String)
+                throw new InvalidDataException($"{indexPath}: weight_map entry '{entry.Name}' is not a shard file name");
+            if (!weightMap.TryAdd(entry.Name, entry.Value.GetString()!))
+                throw new InvalidDataException($"{indexPath}: weight_map names tensor '{entry.Name}' twice");
         }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{indexPath}: not valid JSON ({e.Message})");
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
-                throw new InvalidDataException($"{indexPath}: expected an object with a \"weight_map\" object of tensor name -> shard file");
-            var weightMap = new Dictionary<string, string>();
-            foreach (var entry in map.EnumerateObject())
-            {
-                if (entry.Value.ValueKind != JsonValueKind.String)
-                    throw new InvalidDataException($"{indexPath}: weight_map entry '{entry.Name}' is not a shard file name");
-                if (!weightMap.TryAdd(entry.Name, entry.Value.GetString()!))
-                    throw new InvalidDataException($"{indexPath}: weight_map names tensor '{entry.Name}' twice");
-            }
-            return weightMap;
-        }
+        return weightMap;
     }
 
     public void Dispose()
