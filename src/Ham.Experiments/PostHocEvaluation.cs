@@ -26,7 +26,7 @@ public static class PostHocEvaluation
         var trained = RecordedRun.Read(folder.Records).FirstOrDefault(r => r.Records.Any(x => x.Model == "final"))
             ?? throw new InvalidDataException($"{folder.Records}: the run has not finished (no final record)");
         if (trained.Variant == label) throw new ArgumentException($"--label '{label}' is the run's own variant: give the post-hoc model a label of its own");
-        var options = JsonFields.ReadObject(folder.RunJson);
+        var options = Ham.Torch.Serialization.JsonFile.ReadObject(folder.RunJson);
         var runOptions = JsonFields.Object(options, "options", folder.RunJson);
         var dataset = DomainDataset.Open(JsonFields.String(runOptions, nameof(TrainingOptions.DataDir), folder.RunJson));
         string test = trained.TestDomain;

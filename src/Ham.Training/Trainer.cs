@@ -130,9 +130,9 @@ public sealed class Trainer : IDisposable
             folder.RequireSameRun(description);
             share.RequireNoForeignCheckpoints(options.OutDir);
         }
-        if (share.IsLeader && File.Exists(folder.Done)) File.Delete(folder.Done);   // until Finish writes it again, the folder is not a finished run
         var state = options.Resume ? TrainingCheckpoint.Load(options.OutDir, algorithm.Models, share.CheckpointName) : null;
         int start = share.AgreeOnStep(state?["step"]!.GetValue<int>() ?? 0);
+        if (share.IsLeader && File.Exists(folder.Done)) File.Delete(folder.Done);   // (once the checkpoint has loaded) until Finish writes it again, the folder is not a finished run
         if (state is null && !share.IsLeader) state = new JsonObject();   // model selection is rank 0's
         else if (state is null)
         {

@@ -53,5 +53,20 @@ public class StudyCommandTests : IDisposable
         Assert.Equal(("lambda", "PACS-mini"), (curve.Parameter, curve.Dataset));
         Assert.Equal([0.0, 1.0], curve.Points.Select(p => p.Value));
         Assert.Equal([at0, at1], curve.Points.Select(p => p.Mean));
+
+        // The sign-conflict table: per variant the mean of its runs' results.json values.
+        var byVariant = Directory.GetFiles(output, "results.json", SearchOption.AllDirectories)
+            .Select(f => (Run: System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(f)!, "done")))!["variant"]!.GetValue<string>(),
+                Fraction: System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(f))!["sign_conflict_fraction"]!.GetValue<double>()))
+            .GroupBy(r => r.Run).ToDictionary(g => g.Key, g => g.Average(r => r.Fraction));
+        var csv = File.ReadAllLines(Path.Combine(output, "sign-conflicts.csv"));
+        Assert.Equal("variant,sign_conflict_fraction,runs", csv[0]);
+        Assert.Equal(2, csv.Length - 1);
+        foreach (string line in csv.Skip(1))
+        {
+            var fields = line.Split(',');
+            Assert.Equal(byVariant[fields[0].Trim('"')], double.Parse(fields[1], CultureInfo.InvariantCulture));
+            Assert.Equal("2", fields[2]);
+        }
     }
 }

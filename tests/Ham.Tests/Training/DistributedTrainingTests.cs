@@ -105,7 +105,7 @@ public class DistributedTrainingTests(SyntheticData data, DistributedTrainingTes
         AssertSameFiles(one, "ranks", Delivered);
         // Rank 0 wrote the run folder; the other ranks only their checkpoints.
         var written = Directory.GetFileSystemEntries(Path.Combine(dir, "ranks")).Select(p => Path.GetFileName(p)!).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal([.. Enumerable.Range(0, nproc).Select(r => $"checkpoint-rank{r}-of-{nproc}"), "done", "log.jsonl", "losses.svg", "model.safetensors", "results.json", "results.jsonl", "run.json", "sources", "split.json"], written);
+        Assert.Equal([".lock", .. Enumerable.Range(0, nproc).Select(r => $"checkpoint-rank{r}-of-{nproc}"), "done", "log.jsonl", "losses.svg", "model.safetensors", "results.json", "results.jsonl", "run.json", "sources", "split.json"], written);
         // The log has every source's record of every step, in source order, as one process writes it.
         static string Records(string run) => string.Join("\n", File.ReadLines(Path.Combine(run, "log.jsonl")).Select(l => System.Text.RegularExpressions.Regex.Replace(l, "\"seconds\":[^,}]*", "")));
         Assert.Equal(Records(one), Records(Path.Combine(dir, "ranks")));
