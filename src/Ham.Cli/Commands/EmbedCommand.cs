@@ -22,7 +22,7 @@ static class EmbedCommand
         var images = new Option<string[]>("--images") { Description = "image files (JPEG or PNG)", AllowMultipleArgumentsPerToken = true, Required = true };
         var classes = new Option<string[]>("--classes") { Description = "class names for a CLIP's head (folder-style names)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "output .safetensors file", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create();
         var activation = ActivationOption.Create();
         var command = new Command("embed", "Features and logits of any model on images, saved as safetensors.") { model, images, classes, output, device, activation };
         command.SetAction(parse => Run(parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(classes) ?? [], parse.GetValue(output)!, parse.GetValue(device)!,
@@ -33,7 +33,7 @@ static class EmbedCommand
     static int Run(string modelPath, string[] imagePaths, string[] classes, string output, string deviceName, Ham.Clip.Model.Activation? activation)
     {
         if (imagePaths.Length == 0) throw new ArgumentException("--images: give at least one image");
-        var device = Devices.Require(Device.Parse(deviceName));
+        var device = DeviceOption.Parse(deviceName);
         using var scope = new DisposeScope();
         using var noGrad = LibTorch.NoGrad();
         using var backbone = Backbone.Open(modelPath, classes, new BackboneOptions(Activation: activation));

@@ -25,7 +25,7 @@ static class EvalCommand
         var label = new Option<string>("--label") { Description = "with --run: the record's variant label, its row in `ham report` (default: the model's file name)" };
         var domains = new Option<string[]>("--domains") { Description = "domains to evaluate (default: all)", AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "images per forward pass", DefaultValueFactory = _ => 64 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create();
         var activation = ActivationOption.Create();
         var command = new Command("eval", "Accuracy of a model per domain and mean, or on a run's split as a record of that run.") { model, data, run, label, domains, batch, device, activation };
         command.SetAction(parse =>
@@ -46,7 +46,7 @@ static class EvalCommand
     static int RunRecord(string runDir, string modelPath, string? label, string deviceName)
     {
         label ??= Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(modelPath));
-        var record = PostHocEvaluation.Append(runDir, modelPath, label, Devices.Require(Device.Parse(deviceName)));
+        var record = PostHocEvaluation.Append(runDir, modelPath, label, DeviceOption.Parse(deviceName));
         var table = new Table().Title(Markup.Escape($"{label} on {runDir}'s split (test domain {record["test_domain"]})"))
             .AddColumn("domain").AddColumn(new TableColumn("in %").RightAligned()).AddColumn(new TableColumn("out %").RightAligned());
         foreach (var (domain, node) in record["accuracy"]!.AsObject())
@@ -59,7 +59,7 @@ static class EvalCommand
     static int Run(string modelPath, string dataDir, string[] domainNames, int batch, string deviceName, Ham.Clip.Model.Activation? activation)
     {
         if (batch < 1) throw new ArgumentException($"--batch must be at least 1, got {batch}");
-        var device = Devices.Require(Device.Parse(deviceName));
+        var device = DeviceOption.Parse(deviceName);
         var listing = DomainDataset.Open(dataDir);
         var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
         // the model first: a bad checkpoint fails before the images are decoded

@@ -24,7 +24,7 @@ sealed class TrainingFlags
     public Option<int> ImageSize { get; } = new("--image-size") { Description = "train and evaluate at this size (default: the model's); a CLIP's position grid is resampled bicubically" };
     public Option<int> EvalEvery { get; } = new("--eval-every") { DefaultValueFactory = _ => Defaults.EvalEvery };
     public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { DefaultValueFactory = _ => Defaults.CheckpointEvery };
-    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => Defaults.Device };
+    public Option<string> Device { get; } = DeviceOption.Create();
     public Option<string> Precision { get; } = new("--precision")
     {
         Description = "fp32, or bf16 / fp16 autocast with fp32 master weights (fp16 with a gradient scaler; CPU autocast takes bf16 only)",

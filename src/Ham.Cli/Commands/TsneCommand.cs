@@ -30,7 +30,7 @@ static class TsneCommand
         var seed = new Option<int>("--seed") { Description = "seed of the image sample and of a random start", DefaultValueFactory = _ => 0 };
         var init = new Option<string>("--init") { Description = "pca or random: where the points start", DefaultValueFactory = _ => "pca" };
         var output = new Option<string>("--out") { Description = "output folder: tsne.svg, tsne.png, embedding.csv, features.csv, tsne.json", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N (for the features; t-SNE runs on the CPU)", DefaultValueFactory = _ => "cpu" };
+        var device = DeviceOption.Create("cpu, cuda or cuda:N (for the features; t-SNE runs on the CPU)");
         var command = new Command("tsne", "Exact t-SNE of models' features, coloured by class and by domain (SVG, PNG, CSV).")
             { data, models, features, domains, samples, perplexity, iterations, seed, init, output, device };
         command.SetAction(parse => Run(parse.GetValue(data), parse.GetValue(models) ?? [], parse.GetValue(features), parse.GetValue(domains) ?? [],
@@ -90,7 +90,7 @@ static class TsneCommand
 
     static IReadOnlyList<FeatureSet> ComputeFeatures(string data, string[] models, string[] domainNames, int samples, ulong seed, string deviceName, string outDir)
     {
-        var device = Devices.Require(Device.Parse(deviceName));
+        var device = DeviceOption.Parse(deviceName);
         var listing = DomainDataset.Open(data);
         var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
         var (dataset, scan) = ReadableDataset.Check(listing, chosen);
