@@ -47,6 +47,7 @@ public sealed record SweepJob(TrainingOptions Options, JsonObject Configuration)
             "--batch-norm", o.TrainBatchNorm ? "train" : "frozen", "--precision", o.Precision, "--device", o.Device,
             "--resume", "--out", Path.GetFullPath(o.OutDir),
         ]);
+        if (o.Activation is { } activation) words.AddRange(["--activation", activation]);
         return string.Join(" ", words.Select(ShellWord));
     }
 

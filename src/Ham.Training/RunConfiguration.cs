@@ -40,6 +40,7 @@ public static class RunConfiguration
             ["image_size"] = options.ImageSize,
             ["eval_every"] = options.EvalEvery,
             ["batch_norm"] = options.TrainBatchNorm ? "train" : "frozen",
+            ["activation"] = options.Activation,   // --activation: a CLIP computed with another function is another model
             ["precision"] = options.Precision,
             ["device"] = options.Device,
         };
