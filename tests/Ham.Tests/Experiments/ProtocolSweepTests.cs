@@ -214,6 +214,18 @@ public class ProtocolSweepTests(SweepFixture fixture) : IClassFixture<SweepFixtu
     /// `ham eval --run` of the run's own starting checkpoint: its record scores what the run's
     /// zero-shot record scored (same model, same split, same size), and the report has it as a row.
     /// </summary>
+    /// <summary>A CLIP computed with GELU is another model than with QuickGELU: another job folder, and its printed line says so.</summary>
+    [Fact]
+    public void TheActivationIsPartOfAJobsConfiguration()
+    {
+        var template = SweepFixture.Template(Path.Combine(fixture.Root, "activation"), "1e-2");
+        var quick = SweepFixture.Of(template, ["erm"], [0], [41]).Jobs().Single();
+        var gelu = SweepFixture.Of(template with { Activation = "gelu" }, ["erm"], [0], [41]).Jobs().Single();
+        Assert.NotEqual(quick.Options.OutDir, gelu.Options.OutDir);
+        Assert.Contains("--activation gelu", gelu.CommandLine());
+        Assert.DoesNotContain("--activation", quick.CommandLine());
+    }
+
     [Fact]
     public void EvalOfARunAppendsARecordTheReportShowsAsItsOwnRow()
     {
