@@ -21,9 +21,11 @@ static class ReportCommand
         return command;
     }
 
-    public static int Report(string dir, bool counts = false)
+    public static int Report(string dir, bool counts = false) => Write(SweepReport.Collect(dir), dir, counts);
+
+    /// <summary>Prints <paramref name="report"/> and writes its files into <paramref name="dir"/>.</summary>
+    public static int Write(SweepReport report, string dir, bool counts = false)
     {
-        var report = SweepReport.Collect(dir);
         string markdown = ReportFormats.Markdown(report, counts);
         OutputFile.WriteAllText(Path.Combine(dir, "results.md"), markdown);
         OutputFile.WriteAllText(Path.Combine(dir, "results.csv"), ReportFormats.Csv(report));

@@ -29,7 +29,8 @@ static class StudyCommand
             var study = Study.Read(parse.GetValue(file)!);
             var sweep = flags.Read(parse, template => SweepVariant.WithSweepValues(study.Variants, template.Hyperparameters, Backbone.KindOf(template.ModelPath)));
             if (!flags.PrintOrRun(parse, sweep)) return 0;
-            int code = ReportCommand.Report(sweep.Template.OutDir);
+            var report = SweepReport.Collect(sweep.Template.OutDir);
+            int code = ReportCommand.Write(report, sweep.Template.OutDir);
             if (StudySignConflicts.Of(sweep.Jobs()) is { Count: > 0 } conflicts)
             {
                 var table = new Table().Title("sign-conflict fraction of the delivered sources, mean over runs").AddColumn("variant")
@@ -38,7 +39,7 @@ static class StudyCommand
                 AnsiConsole.Write(table);
                 OutputFile.WriteAllText(Path.Combine(sweep.Template.OutDir, "sign-conflicts.csv"), StudySignConflicts.Csv(conflicts));
             }
-            foreach (var (parameter, dataset, points) in StudySensitivity.Curves(study, SweepReport.Collect(sweep.Template.OutDir)))
+            foreach (var (parameter, dataset, points) in StudySensitivity.Curves(study, report))
             {
                 string path = Path.Combine(sweep.Template.OutDir, $"sensitivity-{parameter}-{dataset}.svg");
                 OutputFile.WriteAllText(path, SensitivityPlot.Svg(parameter, points, $"{study.Name}: {dataset}, test accuracy against {parameter}"));
