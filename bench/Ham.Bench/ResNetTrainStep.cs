@@ -9,7 +9,7 @@ namespace Ham.Bench;
 /// One ResNet-50 training step (forward with train-mode batch norm, cross-entropy over 1000
 /// classes, backward, AdamW) per iteration, on batch 32 of 224 px; the same model and step as
 /// bench/resnet/resnet_train_torch.py runs with torchvision's resnet50.
-/// usage: resnet-train THREADS STEPS -> "resnet50 images_per_s seconds_per_step"
+/// usage: resnet-train THREADS STEPS -> "resnet50 images_per_s seconds_per_step" (the median step)
 /// </summary>
 static class ResNetTrainStep
 {
@@ -37,9 +37,15 @@ static class ResNetTrainStep
         }
 
         for (int i = 0; i < 2; i++) Step();
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) Step();
-        double seconds = clock.Elapsed.TotalSeconds / steps;
+        var times = new double[steps];
+        for (int i = 0; i < steps; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            Step();
+            times[i] = clock.Elapsed.TotalSeconds;
+        }
+        // the median step: one step slowed by another process on the machine does not move it
+        double seconds = times.Order().ElementAt(steps / 2);
         Console.WriteLine($"resnet50 {Batch / seconds:F3} {seconds:F6}");
         return 0;
     }

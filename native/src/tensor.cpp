@@ -99,6 +99,9 @@ HAM_API int ham_to(ham_tensor t, int dtype, int dev, int idx, int copy, ham_tens
 }
 HAM_API int ham_clone(ham_tensor t, ham_tensor* out) { HAM_TRY(*out = ham_wrap(t->clone())) }
 HAM_API int ham_contiguous(ham_tensor t, ham_tensor* out) { HAM_TRY(*out = ham_wrap(t->contiguous())) }
+HAM_API int ham_contiguous_channels_last(ham_tensor t, ham_tensor* out) {
+  HAM_TRY(*out = ham_wrap(t->contiguous(at::MemoryFormat::ChannelsLast)))
+}
 
 // ---- autograd ----
 

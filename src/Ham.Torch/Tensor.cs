@@ -319,6 +319,13 @@ public sealed unsafe partial class Tensor : IDisposable
     public Tensor Contiguous() => Wrap(Api.ham_contiguous(Handle, out IntPtr r), r);
 
     /// <summary>
+    /// This 4-d tensor's values laid out NHWC (PyTorch's torch.channels_last): the shape stays
+    /// (N, C, H, W), the strides become (HWC, 1, WC, C). Convolutions and batch norm follow their
+    /// input's layout, so a network fed channels-last stays channels-last.
+    /// </summary>
+    public Tensor ContiguousChannelsLast() => Wrap(Api.ham_contiguous_channels_last(Handle, out IntPtr r), r);
+
+    /// <summary>
     /// A page-locked copy of this CPU tensor, from which <c>To(cuda, nonBlocking: true)</c> copies
     /// asynchronously. Where CUDA is not available (a CPU-only libtorch, or no GPU) there is no
     /// copy to speed up: it returns this tensor itself as a new handle, unpinned, rather than failing,

@@ -31,6 +31,7 @@ static unsafe partial class Api
     [DllImport(Lib)] internal static extern int ham_to(IntPtr t, int dtype, int dev, int idx, int copy, out IntPtr o);
     [DllImport(Lib)] internal static extern int ham_clone(IntPtr t, out IntPtr o);
     [DllImport(Lib)] internal static extern int ham_contiguous(IntPtr t, out IntPtr o);
+    [DllImport(Lib)] internal static extern int ham_contiguous_channels_last(IntPtr t, out IntPtr o);
 
     [DllImport(Lib)] internal static extern int ham_requires_grad(IntPtr t, out int o);
     [DllImport(Lib)] internal static extern int ham_set_requires_grad(IntPtr t, int value);

@@ -9,7 +9,8 @@ For each of resnet18 and resnet50, built with random weights from torch.manual_s
                               pixel_values  float32 (N, 3, H, W) = (images / 255 - mean) / std, ImageNet's
                               features      eval mode: what fc reads (N, 512 or 2048)
                               logits        eval mode: model(pixel_values)
-                              train_logits  train mode (batch statistics) on the same pixels
+                              train_logits  train mode (batch statistics) on the same pixels, fed
+                                            channels-last as Ham feeds them
                               train_conv1_grad   d cross_entropy(train_logits, labels) / d conv1.weight
                               labels        int64 (N,), the targets of that loss
                               train.NAME    every batch-norm buffer after that one train-mode forward
@@ -84,8 +85,13 @@ def make(arch, out_dir):
         out["logits"] = model(pixels)
     out["features"] = captured[0]
 
+    # Train mode on a channels-last input, as Ham.Vision's ResNet runs (its stem makes the input
+    # NHWC). The conv1 gradient through batch norm on batch statistics of 2-3 images is
+    # ill-conditioned: in PyTorch itself the NCHW and NHWC kernels give resnet50 gradients 3.9%
+    # apart (of the largest entry) and NCHW float32 is 2.6% from float64, so a reference computed
+    # another way than Ham computes it would test rounding, not the graph.
     trained = copy.deepcopy(model).train()
-    logits = trained(pixels)
+    logits = trained(pixels.contiguous(memory_format=torch.channels_last))
     F.cross_entropy(logits, labels).backward()
     out["train_logits"] = logits
     out["train_conv1_grad"] = trained.conv1.weight.grad
