@@ -28,6 +28,19 @@ public class TensorCoreTests
     }
 
     [Fact]
+    public void ChannelsLastKeepsShapeAndValuesAndLaysOutChannelsInnermost()
+    {
+        using var scope = new DisposeScope();
+        var nchw = Tensor.FromArray(Enumerable.Range(0, 2 * 3 * 4 * 5).Select(i => (float)i).ToArray(), 2, 3, 4, 5);
+        var nhwc = nchw.ContiguousChannelsLast();
+        Assert.Equal(new long[] { 2, 3, 4, 5 }, nhwc.Shape);
+        Assert.Equal(new long[] { 4 * 5 * 3, 1, 5 * 3, 3 }, nhwc.Strides);   // (HWC, 1, WC, C)
+        Assert.False(nhwc.IsContiguous);
+        Assert.Equal(nchw.ToArray<float>(), nhwc.ToArray<float>());
+        Assert.True(nhwc.Permute(0, 2, 3, 1).IsContiguous);   // its memory is the (N, H, W, C) array
+    }
+
+    [Fact]
     public void LibtorchErrorsBecomeExceptionsAndTheProcessGoesOn()
     {
         using var scope = new DisposeScope();
