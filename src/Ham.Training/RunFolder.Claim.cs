@@ -7,12 +7,13 @@ namespace Ham.Training;
 public sealed partial class RunFolder
 {
     /// <summary>
-    /// Every name Ham writes in a run folder: the files of the paths in RunFolder.cs, the lock, and
-    /// <see cref="TrainingCheckpoint"/>'s folders (with their .tmp and .old while one is swapped in;
-    /// a multi-process run keeps one per rank, checkpoint-rankR-of-W). Only these are ever removed
-    /// (by --overwrite); a new output of the trainer must be added here.
+    /// Every file name Ham writes in a run folder: the files of the paths in RunFolder.cs and the
+    /// lock. With <see cref="FolderName"/> (the sources and <see cref="TrainingCheckpoint"/>'s
+    /// folders, with their .tmp and .old while one is swapped in; a multi-process run keeps one per
+    /// rank, checkpoint-rankR-of-W) these are the only names ever removed (by --overwrite); a new
+    /// file of the trainer gets its path in RunFolder.cs and is added here.
     /// </summary>
-    static readonly string[] FileNames = ["run.json", "split.json", "log.jsonl", "results.json", "model.safetensors", "losses.svg", RunLock.FileName];
+    string[] FileNames => [.. new[] { RunJson, SplitJson, Log, Results, Records, Done, Model, LossPlot }.Select(Path.GetFileName), RunLock.FileName];
 
     [GeneratedRegex(@"^(sources|checkpoint(-rank\d+-of-\d+)?(\.tmp|\.old)?)$")]
     private static partial Regex FolderName();

@@ -24,13 +24,13 @@ public class RunFolderTests
 
     static void Finished(TempTree t)
     {
-        foreach (string file in new[] { "run.json", "split.json", "log.jsonl", "results.json", "model.safetensors", "losses.svg", "sources/photo.safetensors" })
+        foreach (string file in new[] { "run.json", "split.json", "log.jsonl", "results.json", "results.jsonl", "done", "model.safetensors", "losses.svg", "sources/photo.safetensors" })
             t.File($"run/{file}", "old"u8.ToArray());
     }
 
     static void Unfinished(TempTree t)
     {
-        foreach (string file in new[] { "run.json", "split.json", "log.jsonl", "checkpoint/state.json", "checkpoint/model0.safetensors" })
+        foreach (string file in new[] { "run.json", "split.json", "log.jsonl", "results.jsonl", "checkpoint/state.json", "checkpoint/model0.safetensors" })
             t.File($"run/{file}", "old"u8.ToArray());
     }
 
@@ -49,7 +49,7 @@ public class RunFolderTests
         new("a finished run", Train(PacsMini, "{t}/run"), Finished, 1, "run holds a finished run (results.json); pass --overwrite to replace it"),
         new("a finished run resumed", Train(PacsMini, "{t}/run", "--resume"), Finished, 1, "run holds a finished run (results.json)"),
         new("an unfinished run", Train(PacsMini, "{t}/run"), Unfinished, 1,
-            "run holds an unfinished run (checkpoint, log.jsonl, run.json, split.json); pass --resume to continue it or --overwrite to replace it"),
+            "run holds an unfinished run (checkpoint, log.jsonl, results.jsonl, run.json, split.json); pass --resume to continue it or --overwrite to replace it"),
         new("a folder of other files", Train(PacsMini, "{t}/run"), t => t.File("run/notes.txt"), 1, "run holds files Ham did not write (notes.txt); a run folder must be new or empty"),
         new("a folder of other files resumed", Train(PacsMini, "{t}/run", "--resume"), t => t.File("run/notes.txt"), 1, "holds files Ham did not write (notes.txt)"),
         new("overwrite beside another file", Train(PacsMini, "{t}/run", "--overwrite"), t => { Finished(t); t.File("run/notes.txt"); }, 1,
@@ -131,6 +131,7 @@ public class RunFolderTests
         Assert.False(Directory.Exists(tree.Path("run/checkpoint.old")));
         Assert.Equal("ham", JsonNode.Parse(File.ReadAllText(tree.Path("run/results.json")))!["method"]!.GetValue<string>());
         Assert.NotEqual("old", File.ReadAllText(tree.Path("run/model.safetensors"))[..3]);
+        Assert.StartsWith("{", File.ReadAllText(tree.Path("run/results.jsonl")));   // the old records went with the old run
         Assert.Equal($"{Environment.ProcessId} {Environment.MachineName}", File.ReadAllText(tree.Path("run/.lock")).Trim());
     }
 
