@@ -34,8 +34,11 @@ public static class PostHocEvaluation
         var names = dataset.Domains.Select(d => d.Name).ToList();
         if (!splits.Select(s => s.Domain).SequenceEqual(names))
             throw new InvalidDataException($"{folder.SplitJson} splits {string.Join(", ", splits.Select(s => s.Domain))}, but the dataset now has {string.Join(", ", names)}");
+        // the model is opened as the run opened its checkpoint: image size, head seed and activation
+        string? activation = runOptions[nameof(TrainingOptions.Activation)]?.GetValue<string>();
         var backboneOptions = new BackboneOptions((int)JsonFields.Number(runOptions, nameof(TrainingOptions.ImageSize), folder.RunJson),
-            (int)JsonFields.Number(runOptions, nameof(TrainingOptions.Seed), folder.RunJson));
+            (int)JsonFields.Number(runOptions, nameof(TrainingOptions.Seed), folder.RunJson),
+            activation is null ? null : Ham.Clip.Model.Activations.Parse(activation, $"{folder.RunJson}: {nameof(TrainingOptions.Activation)}"));
         using var backbone = Backbone.Open(modelPath, dataset.Classes, backboneOptions);
         using var evaluation = new SplitEvaluation(backbone, dataset, splits, dataset.IndexOf(test), device);
         var scores = evaluation.Evaluate(backbone.InitialState);
@@ -43,7 +46,7 @@ public static class PostHocEvaluation
         configuration["variant"] = label;
         string evaluated = Path.GetFullPath(modelPath);
         configuration["evaluated"] = evaluated;
-        configuration["evaluated_bytes"] = File.Exists(evaluated) ? new FileInfo(evaluated).Length : Directory.EnumerateFiles(evaluated, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        configuration["evaluated_bytes"] = RunConfiguration.Bytes(evaluated);
         var record = RunRecords.Record(configuration, trained.Records.Max(r => r.Step), "posthoc", delivered: true, scores.Splits);
         new RunRecords(folder.Records).Append(record);
         return record;

@@ -57,7 +57,7 @@ public static class RunConfiguration
     public static string DatasetName(string dataDir) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDir)));
 
     /// <summary>A checkpoint's size: the file's, or the sum over a folder's files (Hugging Face folders), links followed.</summary>
-    static long Bytes(string path)
+    public static long Bytes(string path)
     {
         static long Length(string file) => new FileInfo(file) is { LinkTarget: not null } link && link.ResolveLinkTarget(true) is FileInfo target ? target.Length : new FileInfo(file).Length;
         if (Directory.Exists(path)) return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Sum(Length);

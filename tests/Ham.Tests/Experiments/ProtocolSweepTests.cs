@@ -210,10 +210,6 @@ public class ProtocolSweepTests(SweepFixture fixture) : IClassFixture<SweepFixtu
         Assert.Contains("| ham |", File.ReadAllText(Path.Combine(dir, "results.md")));
     }
 
-    /// <summary>
-    /// `ham eval --run` of the run's own starting checkpoint: its record scores what the run's
-    /// zero-shot record scored (same model, same split, same size), and the report has it as a row.
-    /// </summary>
     /// <summary>A CLIP computed with GELU is another model than with QuickGELU: another job folder, and its printed line says so.</summary>
     [Fact]
     public void TheActivationIsPartOfAJobsConfiguration()
@@ -226,6 +222,11 @@ public class ProtocolSweepTests(SweepFixture fixture) : IClassFixture<SweepFixtu
         Assert.DoesNotContain("--activation", quick.CommandLine());
     }
 
+    /// <summary>
+    /// `ham eval --run` of the run's own starting checkpoint: its record scores what the run's
+    /// zero-shot record scored (same model, same split, same size), and the report has it as a row. The model is
+    /// opened with the run's activation: a run.json naming one that does not exist is refused.
+    /// </summary>
     [Fact]
     public void EvalOfARunAppendsARecordTheReportShowsAsItsOwnRow()
     {
@@ -252,6 +253,14 @@ public class ProtocolSweepTests(SweepFixture fixture) : IClassFixture<SweepFixtu
         (code, output) = ConsoleCapture.Run("eval", "--run", run, "--model", SweepFixture.Model, "--label", "ham");
         Assert.Equal(1, code);
         Assert.Contains("the run's own variant", output);
+
+        var description = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "run.json")))!;
+        description["options"]!["Activation"] = "swish";
+        File.WriteAllText(Path.Combine(run, "run.json"), description.ToJsonString());
+        (code, output) = ConsoleCapture.Run("eval", "--run", run, "--model", SweepFixture.Model, "--label", "again");
+        Assert.Equal(1, code);
+        Assert.Contains("run.json: Activation", output);
+        Assert.Contains("swish", output);
     }
 
     /// <summary>Each line's words as bash splits them (quotes removed), by running the lines with `ham` defined to print its arguments.</summary>
