@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Ham.Data.Datasets;
 using Ham.Experiments.DataAwareMerging;
 using Ham.Experiments.Tsne;
+using Ham.Training.Backbones;
 using Ham.Torch;
 using Ham.Torch.Serialization;
 using Ham.Training;
@@ -31,11 +32,12 @@ static class TsneCommand
         var init = new Option<string>("--init") { Description = "pca or random: where the points start", DefaultValueFactory = _ => "pca" };
         var output = new Option<string>("--out") { Description = "output folder: tsne.svg, tsne.png, embedding.csv, features.csv, tsne.json", Required = true };
         var device = DeviceOption.Create("cpu, cuda or cuda:N (for the features; t-SNE runs on the CPU)");
+        var activation = ActivationOption.Create();
         var command = new Command("tsne", "Exact t-SNE of models' features, coloured by class and by domain (SVG, PNG, CSV).")
-            { data, models, features, domains, samples, perplexity, iterations, seed, init, output, device };
+            { data, models, features, domains, samples, perplexity, iterations, seed, init, output, device, activation };
         command.SetAction(parse => Run(parse.GetValue(data), parse.GetValue(models) ?? [], parse.GetValue(features), parse.GetValue(domains) ?? [],
             parse.GetValue(samples), parse.GetValue(seed), new TsneOptions(parse.GetValue(perplexity), parse.GetValue(iterations), ParseInit(parse.GetValue(init)!)),
-            parse.GetValue(output)!, parse.GetValue(device)!));
+            parse.GetValue(output)!, parse.GetValue(device)!, ActivationOption.Parse(parse.GetValue(activation))));
         return command;
     }
 
@@ -46,17 +48,19 @@ static class TsneCommand
         _ => throw new ArgumentException($"--init: expected pca or random, got '{name}'"),
     };
 
-    static int Run(string? data, string[] models, string? featuresFile, string[] domainNames, int samples, int seed, TsneOptions options, string outDir, string deviceName)
+    static int Run(string? data, string[] models, string? featuresFile, string[] domainNames, int samples, int seed, TsneOptions options, string outDir, string deviceName,
+        Ham.Clip.Model.Activation? activation)
     {
         if (seed < 0) throw new ArgumentException($"--seed: expected a non-negative number, got {seed}");
         options = options with { Seed = (ulong)seed };
         if ((featuresFile is null) == (data is null || models.Length == 0))
             throw new ArgumentException("give either --data and --model (features computed here) or --features FILE.csv");
-        if (featuresFile is not null && (data is not null || models.Length > 0 || domainNames.Length > 0))
-            throw new ArgumentException("--features replaces --data, --model and --domains: give one or the other");
+        if (featuresFile is not null && (data is not null || models.Length > 0 || domainNames.Length > 0 || activation is not null))
+            throw new ArgumentException("--features replaces --data, --model, --domains and --activation: give one or the other");
         if (File.Exists(outDir)) throw new ArgumentException($"--out: {outDir} is a file; expected a folder");
+        var device = DeviceOption.Parse(deviceName);   // before anything is written
         Directory.CreateDirectory(outDir);
-        var sets = featuresFile is not null ? FeatureCsv.Read(featuresFile) : ComputeFeatures(data!, models, domainNames, samples, (ulong)options.Seed, deviceName, outDir);
+        var sets = featuresFile is not null ? FeatureCsv.Read(featuresFile) : ComputeFeatures(data!, models, domainNames, samples, (ulong)options.Seed, device, activation, outDir);
 
         var rows = new List<(FeatureSet, TsneResult)>();
         var seconds = new List<double>();
@@ -88,9 +92,9 @@ static class TsneCommand
         return 0;
     }
 
-    static IReadOnlyList<FeatureSet> ComputeFeatures(string data, string[] models, string[] domainNames, int samples, ulong seed, string deviceName, string outDir)
+    static IReadOnlyList<FeatureSet> ComputeFeatures(string data, string[] models, string[] domainNames, int samples, ulong seed, Device device,
+        Ham.Clip.Model.Activation? activation, string outDir)
     {
-        var device = DeviceOption.Parse(deviceName);
         var listing = DomainDataset.Open(data);
         var chosen = domainNames.Length == 0 ? listing.Domains : domainNames.Select(n => listing.Domains[listing.IndexOf(n)]).ToList();
         var (dataset, scan) = ReadableDataset.Check(listing, chosen);
@@ -99,7 +103,9 @@ static class TsneCommand
         foreach (var model in models)
         {
             Console.WriteLine($"{model}: features of {sample.Sum(s => s.Item2.Images.Count)} images ({string.Join(", ", sample.Select(s => $"{s.Item2.Images.Count} {s.Name}"))})");
-            sets.Add(ModelFeatures.Of(model, model, dataset, sample, device));
+            using var backbone = Backbone.Open(model, dataset.Classes, new BackboneOptions(Activation: activation));
+            if (backbone.ActivationAssumed) ActivationOption.NoteAssumed(model);
+            sets.Add(ModelFeatures.Of(backbone, model, dataset, sample, device));
         }
         ReadableDataset.PrintSkipped(scan);
         FeatureCsv.Write(Path.Combine(outDir, "features.csv"), sets);

@@ -13,11 +13,9 @@ namespace Ham.Experiments.Tsne;
 /// </summary>
 public static class ModelFeatures
 {
-    /// <summary>The features of every image of <paramref name="samples"/> (domain name, sample) under the checkpoint <paramref name="modelPath"/>, labelled <paramref name="label"/>.</summary>
-    public static FeatureSet Of(string modelPath, string label, DomainDataset dataset, IReadOnlyList<(string Domain, DomainSample Sample)> samples,
-        Device device, Action<int>? imagesDone = null)
+    /// <summary>The features of every image of <paramref name="samples"/> (domain name, sample) under <paramref name="backbone"/>'s model, labelled <paramref name="name"/>.</summary>
+    public static FeatureSet Of(Backbone backbone, string name, DomainDataset dataset, IReadOnlyList<(string Domain, DomainSample Sample)> samples, Device device)
     {
-        using var backbone = Backbone.Open(modelPath, dataset.Classes, new BackboneOptions());
         using var model = backbone.CreateModel(trainBatchNorm: false);
         model.To(device);
         var transform = new EvalTransform(backbone.Resolution, backbone.Mean, backbone.Std);
@@ -38,9 +36,8 @@ public static class ModelFeatures
                 for (int i = 0; i < labels.Length; i++)
                     points.Add(new LabelledPoint(domain, dataset.Classes[(int)labels[i]], sample.Images[start + i].Path));
                 start += labels.Length;
-                imagesDone?.Invoke(points.Count);
             }
         }
-        return new FeatureSet(label, points, values.ToArray(), dimension);
+        return new FeatureSet(name, points, values.ToArray(), dimension);
     }
 }

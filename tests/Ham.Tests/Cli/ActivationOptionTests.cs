@@ -44,6 +44,32 @@ public class ActivationOptionTests
         using (var file = SafetensorsFile.Open(tree.Path("given.safetensors"))) Assert.Equal("gelu", file.Metadata["ham.text.activation"]);
     }
 
+    /// <summary>
+    /// `ham tsne --activation gelu` computes the features the GELU-recorded file gives; without it the
+    /// file that says nothing gets QuickGELU, the note, and other features.
+    /// </summary>
+    [Fact]
+    public void TsneFeaturesTakeTheActivation()
+    {
+        using var tree = new Data.TempTree();
+        string[] Features(string name, params string[] more)
+        {
+            var (code, printed) = ConsoleCapture.Run(["tsne", "--data", SharedData.Path("data", "PACS-mini"), "--domains", "sketch", "--samples", "4",
+                "--perplexity", "2", "--iterations", "260", "--out", tree.Path(name), .. more]);
+            Assert.True(code == 0, printed);
+            Assert.Equal(!more.Contains("--activation") && more[1] == Fixture("openai.safetensors"), printed.Contains("note: ") && printed.Contains("assuming quick_gelu"));
+            // every row without its model column (the checkpoint's path)
+            return File.ReadLines(tree.Path($"{name}/features.csv")).Skip(1).Select(l => l[(l.IndexOf(',') + 1)..]).ToArray();
+        }
+        Assert.Equal(0, ConsoleCapture.Run("clip", "convert", "--model", Fixture("openai.safetensors"), "--out", tree.Path("gelu.safetensors"), "--activation", "gelu").ExitCode);
+        var given = Features("given", "--model", Fixture("openai.safetensors"), "--activation", "gelu");
+        var recorded = Features("recorded", "--model", tree.Path("gelu.safetensors"));
+        var assumed = Features("assumed", "--model", Fixture("openai.safetensors"));
+        Assert.Equal(4, given.Length);
+        Assert.Equal(recorded, given);
+        Assert.NotEqual(assumed, given);
+    }
+
     [Fact]
     public void AnUnknownActivationAndOneThatContradictsTheConfigAreRefused()
     {

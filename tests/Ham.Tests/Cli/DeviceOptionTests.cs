@@ -13,7 +13,7 @@ public class DeviceOptionTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    public static TheoryData<string> Commands => ["train", "sweep", "eval", "zeroshot", "embed", "clip embed", "pretrain"];
+    public static TheoryData<string> Commands => ["train", "sweep", "eval", "zeroshot", "embed", "clip embed", "pretrain", "tsne"];
 
     string[] Arguments(string command) => command switch
     {
@@ -24,6 +24,7 @@ public class DeviceOptionTests : IDisposable
         "embed" => ["embed", "--model", Clip, "--images", Image, "--out", Path.Combine(dir, "out")],
         "clip embed" => ["clip", "embed", "--model", Clip, "--images", Image, "--out", Path.Combine(dir, "out")],
         "pretrain" => ["pretrain", "--data", Data, "--out", Path.Combine(dir, "out")],
+        "tsne" => ["tsne", "--data", Data, "--model", Clip, "--out", Path.Combine(dir, "out")],
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
