@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ham.Experiments;
 using System.Globalization;
 using System.Text;
 using Ham.Merging;
@@ -108,11 +109,10 @@ static class MergeInspectCommand
     {
         var csv = new StringBuilder("group,model,entries,update_norm,rhm_keeps,ties_keeps,mean_cosine,sign_conflicts,kept_sign_conflicts,"
             + string.Join(",", names.Select(n => $"cosine_{n}")) + "\n");
-        string Field(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
         string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         foreach (var g in s.Groups)
             for (int i = 0; i < names.Count; i++)
-                csv.Append($"{Field(g.Group)},{Field(names[i])},{g.Entries},{R(g.Norms[i])},{R(g.TrimKeptFraction[i])},{R(g.TiesKeptFraction[i])}," +
+                csv.Append($"{CsvFields.Quote(g.Group)},{CsvFields.Quote(names[i])},{g.Entries},{R(g.Norms[i])},{R(g.TrimKeptFraction[i])},{R(g.TiesKeptFraction[i])}," +
                     $"{R(g.MeanCosine)},{R(g.SignConflictFraction)},{R(g.KeptSignConflictFraction)},{string.Join(",", Enumerable.Range(0, names.Count).Select(j => R(g.Cosines[i, j])))}\n");
         return csv.ToString();
     }

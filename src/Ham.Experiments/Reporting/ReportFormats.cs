@@ -34,7 +34,7 @@ public static class ReportFormats
             foreach (string row in table.Rows)
                 foreach (string column in table.Columns)
                     if (table.Cell(row, column) is { } c)
-                        text.AppendLine(string.Join(",", Quote(dataset ?? "averages"), Quote(selection.Name), Quote(row), Quote(column),
+                        text.AppendLine(string.Join(",", CsvFields.Quote(dataset ?? "averages"), CsvFields.Quote(selection.Name), CsvFields.Quote(row), CsvFields.Quote(column),
                             R(c.Mean), R(c.StandardError), c.Seeds.ToString(CultureInfo.InvariantCulture)));
         return text.ToString();
     }
@@ -66,8 +66,6 @@ public static class ReportFormats
     static string F(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
 
     static string R(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    static string Quote(string field) => field.Contains(',') || field.Contains('"') ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
 
     /// <summary>LaTeX's special characters in text.</summary>
     static string Escape(string text) => string.Concat(text.Select(c => c switch

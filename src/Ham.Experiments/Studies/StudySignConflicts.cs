@@ -27,7 +27,7 @@ public static class StudySignConflicts
     {
         var csv = new StringBuilder("variant,sign_conflict_fraction,runs\n");
         foreach (var row in rows)
-            csv.Append($"\"{row.Variant.Replace("\"", "\"\"")}\",{row.MeanFraction.ToString("R", CultureInfo.InvariantCulture)},{row.Runs}\n");
+            csv.Append($"{CsvFields.Quote(row.Variant)},{row.MeanFraction.ToString("R", CultureInfo.InvariantCulture)},{row.Runs}\n");
         return csv.ToString();
     }
 }

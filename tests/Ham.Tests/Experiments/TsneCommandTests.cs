@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Ham.Experiments;
 using Ham.Experiments.Tsne;
 using Ham.Tests.Cli;
 using Ham.Torch;

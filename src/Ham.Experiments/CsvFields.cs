@@ -1,17 +1,19 @@
 using System.Text;
 
-namespace Ham.Experiments.Tsne;
+namespace Ham.Experiments;
 
 /// <summary>
 /// One CSV line's fields (RFC 4180 quoting: a field with a comma or a quote is quoted, quotes
-/// doubled), for the feature and embedding files whose paths may hold commas. A field may not
-/// hold a line break: each record is one line.
+/// doubled), for every CSV Ham writes (reports, studies, t-SNE features and embeddings, merge
+/// statistics), whose labels and paths may hold commas. A field may not hold a line break: each
+/// record is one line.
 /// </summary>
 public static class CsvFields
 {
     public static string Join(IEnumerable<string> fields) => string.Join(",", fields.Select(Quote));
 
-    static string Quote(string field)
+    /// <summary>One field, quoted where it must be.</summary>
+    public static string Quote(string field)
     {
         if (field.Contains('\n') || field.Contains('\r')) throw new ArgumentException($"a CSV field may not contain a line break: '{field}'");
         return field.Contains(',') || field.Contains('"') ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
